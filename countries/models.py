@@ -1,0 +1,137 @@
+"""Countries with their classifications, country groups named by policies, and context indicators."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .querysets import CountryQuerySet
+
+
+class IncomeGroup(models.TextChoices):
+    """World Bank income groups."""
+
+    LOW = "L", _("Low income")
+    LOWER_MIDDLE = "LM", _("Lower-middle income")
+    UPPER_MIDDLE = "UM", _("Upper-middle income")
+    HIGH = "H", _("High income")
+    __empty__ = _("Not classified")
+
+
+class OdaCategory(models.TextChoices):
+    """Categories of the OECD-DAC List of ODA Recipients."""
+
+    LDC = "LDC", _("Least developed country")
+    OTHER_LIC = "OTHER_LIC", _("Other low-income country")
+    LMIC = "LMIC", _("Lower-middle-income country")
+    UMIC = "UMIC", _("Upper-middle-income country")
+    NOT_ELIGIBLE = "NOT_ELIGIBLE", _("Not an ODA recipient")
+
+
+class Country(models.Model):
+    """An ISO 3166-1 country or area, keyed by its alpha-3 code, with the classifications HIPOC ranks by."""
+
+    OdaCategory = OdaCategory
+
+    iso3 = models.CharField(_("ISO 3166-1 alpha-3"), max_length=3, primary_key=True)
+    iso2 = models.CharField(_("ISO 3166-1 alpha-2"), max_length=2, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    un_m49 = models.CharField(_("UN M49 code"), max_length=3, blank=True)
+    region = models.CharField(_("UN M49 region"), max_length=40, blank=True, db_index=True)
+    subregion = models.CharField(_("UN M49 sub-region"), max_length=60, blank=True)
+    income_group = models.CharField(
+        _("World Bank income group"), max_length=2, choices=IncomeGroup.choices, blank=True, db_index=True
+    )
+    income_group_year = models.CharField(_("income group fiscal year"), max_length=10, blank=True)
+    oda_category = models.CharField(
+        _("ODA-recipient category"),
+        max_length=12,
+        choices=OdaCategory.choices,
+        default=OdaCategory.NOT_ELIGIBLE,
+        db_index=True,
+    )
+    oda_list_period = models.CharField(_("DAC list period"), max_length=30, blank=True)
+    is_un_ldc = models.BooleanField(_("on the UN LDC list"), default=False)
+    wipo_member = models.BooleanField(_("WIPO member"), null=True, help_text=_("Unknown when empty."))
+    ip_office = models.CharField(_("national IP office"), max_length=200, blank=True)
+    source_note = models.TextField(_("note on the sources"), blank=True)
+
+    objects = CountryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(iso3__regex=r"^[A-Z]{3}$"), name="country_iso3_upper_alpha3"),
+            models.CheckConstraint(condition=Q(iso2__regex=r"^[A-Z]{2}$"), name="country_iso2_upper_alpha2"),
+            models.CheckConstraint(
+                condition=Q(income_group__in=[*IncomeGroup.values, ""]), name="country_income_group_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(oda_category__in=OdaCategory.values), name="country_oda_category_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.iso3})"
+
+    @property
+    def is_oda_eligible(self) -> bool:
+        return self.oda_category != self.OdaCategory.NOT_ELIGIBLE
+
+
+class CountryGroup(models.Model):
+    """A named set of countries that policies refer to, such as ASEAN, Africa or the LDCs."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    definition = models.TextField(_("definition"), help_text=_("How membership is decided, with its source."))
+    countries = models.ManyToManyField(Country, related_name="groups", verbose_name=_("countries"), blank=True)
+
+    class Meta:
+        verbose_name = _("country group")
+        verbose_name_plural = _("country groups")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Indicator(models.Model):
+    """A context indicator kept as a yearly time series, e.g. patent filings or GDP per capita."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=50, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndicatorValue(models.Model):
+    """One year's value of an indicator for a country."""
+
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="indicator_values")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.FloatField(_("value"))
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        ordering = ["indicator", "country", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "indicator", "year"], name="indicator_value_one_per_year"),
+            models.CheckConstraint(condition=Q(year__gte=1950, year__lte=2100), name="indicator_value_year_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.country_id} {self.year}: {self.value}"

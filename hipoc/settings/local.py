@@ -1,0 +1,7 @@
+"""Settings for a developer's machine: `make run`. Debug on, a fixed key for the local database only."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DEBUG", default=True)
+SECRET_KEY = env("SECRET_KEY", default="hipoc-local-development-key-not-for-production")
