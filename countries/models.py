@@ -51,7 +51,7 @@ class Country(models.Model):
     )
     oda_list_period = models.CharField(_("DAC list period"), max_length=30, blank=True)
     is_un_ldc = models.BooleanField(_("on the UN LDC list"), default=False)
-    wipo_member = models.BooleanField(_("WIPO member"), null=True, help_text=_("Unknown when empty."))
+    wipo_member = models.BooleanField(_("WIPO member"), null=True, blank=True, help_text=_("Unknown when empty."))
     ip_office = models.CharField(_("national IP office"), max_length=200, blank=True)
     source_note = models.TextField(_("note on the sources"), blank=True)
 
