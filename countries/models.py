@@ -67,9 +67,7 @@ class Country(models.Model):
             models.CheckConstraint(
                 condition=Q(income_group__in=[*IncomeGroup.values, ""]), name="country_income_group_known"
             ),
-            models.CheckConstraint(
-                condition=Q(oda_category__in=OdaCategory.values), name="country_oda_category_known"
-            ),
+            models.CheckConstraint(condition=Q(oda_category__in=OdaCategory.values), name="country_oda_category_known"),
         ]
 
     def __str__(self) -> str:

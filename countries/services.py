@@ -14,6 +14,9 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 CLASSIFICATIONS_FILE = DATA_DIR / "country_classifications.csv"
 GROUPS_FILE = DATA_DIR / "country_groups.csv"
 
+# country_converter names one continent differently from UN M49.
+COCO_CONTINENT_TO_M49_REGION = {"America": "Americas"}
+
 CLASSIFICATION_FIELDS = [
     "iso2",
     "name",
@@ -43,9 +46,9 @@ def _classification_rows() -> dict[str, dict[str, str]]:
 def _regions_from_country_converter(iso3: str) -> tuple[str, str]:
     """Region and sub-region for a country the shipped file does not list yet (a newer pycountry)."""
     converter = country_converter.CountryConverter()
-    region = converter.convert(iso3, src="ISO3", to="continent", not_found="")
-    subregion = converter.convert(iso3, src="ISO3", to="UNregion", not_found="")
-    return str(region), str(subregion)
+    region = str(converter.convert(iso3, src="ISO3", to="continent", not_found=""))
+    subregion = str(converter.convert(iso3, src="ISO3", to="UNregion", not_found=""))
+    return COCO_CONTINENT_TO_M49_REGION.get(region, region), subregion
 
 
 @transaction.atomic

@@ -10,7 +10,8 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hipoc.settings.local")
 
-app = Celery("hipoc")
+# DjangoTask adds delay_on_commit(): services queue work only once their transaction has committed.
+app = Celery("hipoc", task_cls="celery.contrib.django.task:DjangoTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

@@ -201,7 +201,9 @@ class WeightProfile(models.Model):
             models.CheckConstraint(condition=Q(top_k_areas__gte=1), name="profile_top_k_positive"),
             models.CheckConstraint(condition=Q(weight_concentration__gt=0), name="profile_concentration_positive"),
             models.CheckConstraint(condition=Q(monte_carlo_samples__lte=100000), name="profile_samples_bounded"),
-            models.CheckConstraint(condition=Q(weight_method__in=WeightMethod.values), name="profile_weight_method_known"),
+            models.CheckConstraint(
+                condition=Q(weight_method__in=WeightMethod.values), name="profile_weight_method_known"
+            ),
             models.CheckConstraint(condition=Q(normalization__in=Normalization.values), name="profile_norm_known"),
             models.CheckConstraint(condition=Q(aggregation__in=Aggregation.values), name="profile_aggregation_known"),
             models.CheckConstraint(condition=Q(imputation__in=Imputation.values), name="profile_imputation_known"),

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.db import transaction
 
 from countries.models import Country, CountryGroup
-from countries.services import country_groups_load_reference_data, countries_load_reference_data
+from countries.services import countries_load_reference_data, country_groups_load_reference_data
 from programs.models import CooperationArea
 from programs.services import programs_load_reference_data
 

@@ -9,7 +9,6 @@ from simple_history.models import HistoricalRecords
 from countries.models import Country
 
 
-
 def rating_constraint(field: str, name: str) -> models.CheckConstraint:
     """A 1–5 rating, the scale experts use for every judgement."""
     return models.CheckConstraint(condition=Q(**{f"{field}__gte": 1, f"{field}__lte": 5}), name=name)
@@ -151,9 +150,7 @@ class CooperationActivity(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
-    country = models.ForeignKey(
-        Country, on_delete=models.PROTECT, related_name="activities", verbose_name=_("country")
-    )
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="activities", verbose_name=_("country"))
     area = models.ForeignKey(
         CooperationArea,
         on_delete=models.PROTECT,
@@ -259,9 +256,7 @@ class AreaAssessment(models.Model):
     readiness = models.PositiveSmallIntegerField(
         _("absorptive capacity / readiness"), help_text=_("1 (low) to 5 (very high)")
     )
-    commitment = models.PositiveSmallIntegerField(
-        _("counterpart commitment"), help_text=_("1 (low) to 5 (very high)")
-    )
+    commitment = models.PositiveSmallIntegerField(_("counterpart commitment"), help_text=_("1 (low) to 5 (very high)"))
     comment = models.TextField(_("comment"), max_length=2000, blank=True)
     history = HistoricalRecords()
 

@@ -1,0 +1,101 @@
+"""Tasks run on a real worker through a real broker: `celery -A hipoc worker` in another process."""
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from countries.models import Country
+from hipoc.celery import app, ping
+from priorities.tasks import reference_data_refresh
+from tests.conftest import skip_or_fail
+
+BROKER_URL = os.environ.get("HIPOC_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
+# Redis keeps results itself; with RabbitMQ results travel back over the broker (rpc).
+RESULT_BACKEND = BROKER_URL if BROKER_URL.startswith("redis") else "rpc://"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def broker_reachable() -> bool:
+    try:
+        with app.connection_for_write(BROKER_URL) as broker:
+            broker.ensure_connection(max_retries=1, timeout=2)
+    except Exception:
+        return False
+    return True
+
+
+def database_url_of_test_database() -> str:
+    """Where the worker finds the database this test writes to."""
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings['NAME']}"
+    user = settings["USER"] or ""
+    password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
+    host = settings["HOST"] or "127.0.0.1"
+    port = settings["PORT"] or "5432"
+    return f"postgres://{user}{password}@{host}:{port}/{settings['NAME']}"
+
+
+@pytest.fixture
+def worker(transactional_db):
+    if not broker_reachable():
+        skip_or_fail(f"needs a Celery broker at {BROKER_URL} (set HIPOC_TEST_BROKER_URL)")
+    queue = f"hipoc-test-{uuid.uuid4().hex[:8]}"
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "hipoc.settings.test",
+        "CELERY_BROKER_URL": BROKER_URL,
+        "CELERY_RESULT_BACKEND": RESULT_BACKEND,
+        "DATABASE_URL": database_url_of_test_database(),
+    }
+    process = subprocess.Popen(  # noqa: S603 - a fixed command line
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "hipoc",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=environment,
+    )
+    previous = {key: app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
+    app.conf.update(broker_url=BROKER_URL, result_backend=RESULT_BACKEND, task_always_eager=False)
+    try:
+        yield queue
+    finally:
+        app.conf.update(previous)
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_worker_answers_a_ping(worker):
+    assert ping.apply_async(queue=worker).get(timeout=60) == "pong"
+
+
+def test_reference_data_refresh_runs_on_the_worker(worker):
+    Country.objects.all().delete()
+    counts = reference_data_refresh.apply_async(queue=worker).get(timeout=120)
+    assert counts["countries"] == 249
+    assert counts["policy_sources"] == 7
+    assert Country.objects.count() == 249
+
+
+@pytest.mark.django_db
+def test_a_task_queued_in_a_transaction_waits_for_the_commit(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        ping.delay_on_commit()
+    assert len(callbacks) == 1
