@@ -33,6 +33,7 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_reference_data
 	$(PY) manage.py seed_demo
+	$(PY) manage.py rank --publish --top 10
 
 run: demo
 	@echo "HIPOC is served on http://$(HOST):$(PORT)/"

@@ -142,6 +142,12 @@ class WeightProfile(models.Model):
     source_weights = models.JSONField(
         _("policy-source weights"), default=dict, blank=True, help_text=_("Policy-source code → weight.")
     )
+    criterion_directions = models.JSONField(
+        _("criterion directions"),
+        default=dict,
+        blank=True,
+        help_text=_("Criterion code → 'benefit' or 'cost'; criteria not named are benefits."),
+    )
     ahp_matrix = models.JSONField(
         _("AHP pairwise matrix"),
         default=dict,
@@ -158,8 +164,8 @@ class WeightProfile(models.Model):
     imputation = models.CharField(_("imputation"), max_length=14, choices=Imputation.choices, default=Imputation.NONE)
     coverage_threshold = models.FloatField(
         _("coverage threshold"),
-        default=0.5,
-        help_text=_("Share of criteria (0–1) a country needs data for to be ranked."),
+        default=0.7,
+        help_text=_("Share of the total weight (0–1) an alternative needs data for to be ranked."),
     )
     recency_half_life_days = models.PositiveIntegerField(_("recency half-life (days)"), default=730)
     top_k_areas = models.PositiveSmallIntegerField(
@@ -212,3 +218,181 @@ class WeightProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (v{self.version})"
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class RunTrigger(models.TextChoices):
+    MANUAL = "manual", _("Started by staff")
+    DATA_CHANGE = "data_change", _("After a data change")
+    SCHEDULE = "schedule", _("Nightly schedule")
+    COMMAND = "command", _("Command line")
+
+
+class RankingRun(models.Model):
+    """One computation of the ranking: a snapshot of its inputs, settings and results, never changed afterwards.
+
+    Publishing is the only change a succeeded run sees: it becomes the run partners get for its profile.
+    """
+
+    Status = RunStatus
+    Trigger = RunTrigger
+
+    profile = models.ForeignKey(
+        WeightProfile, on_delete=models.PROTECT, related_name="runs", verbose_name=_("weight profile")
+    )
+    profile_slug = models.SlugField(_("profile"), max_length=60, db_index=True)
+    profile_version = models.PositiveIntegerField(_("profile version"))
+    profile_settings = models.JSONField(_("profile settings"), help_text=_("The profile as it was when the run began."))
+    method = models.CharField(_("aggregation"), max_length=8, choices=Aggregation.choices)
+    normalization = models.CharField(_("normalisation"), max_length=12, choices=Normalization.choices)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    seed = models.BigIntegerField(_("random seed"))
+    samples = models.PositiveIntegerField(_("Monte Carlo samples"))
+    as_of = models.DateField(_("evidence as of"))
+    criteria = models.JSONField(_("criteria"), default=list, help_text=_("Code, weight and direction of each."))
+    inputs_digest = models.CharField(_("inputs digest"), max_length=64, blank=True, db_index=True)
+    code_version = models.CharField(_("code version"), max_length=40, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    timings = models.JSONField(_("timings (seconds)"), default=dict, blank=True)
+    query_count = models.PositiveIntegerField(_("SQL queries"), null=True, blank=True)
+    excluded = models.JSONField(
+        _("excluded countries"), default=list, blank=True, help_text=_("ISO3, name and reason.")
+    )
+    trigger = models.CharField(_("started by"), max_length=12, choices=RunTrigger.choices, default=RunTrigger.MANUAL)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="ranking_runs",
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    compared_with = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("compared with"),
+        null=True,
+        blank=True,
+        help_text=_("The published run the rank movements are measured against."),
+    )
+    reused_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("results reused from"),
+        null=True,
+        blank=True,
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("ranking run")
+        verbose_name_plural = _("ranking runs")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=RunStatus.values), name="run_status_known"),
+            models.CheckConstraint(condition=Q(method__in=Aggregation.values), name="run_method_known"),
+            models.CheckConstraint(condition=Q(progress__gte=0, progress__lte=100), name="run_progress_0_100"),
+            models.CheckConstraint(
+                condition=Q(is_published=False) | Q(status="succeeded"), name="run_published_only_if_succeeded"
+            ),
+            models.UniqueConstraint(
+                fields=["profile_slug"], condition=Q(is_published=True), name="run_one_published_per_profile"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Run {self.pk} ({self.profile_slug}, {self.method}, {self.get_status_display()})"
+
+
+class RankingResult(models.Model):
+    """A country's place in one run: its score, rank interval and what made the score."""
+
+    run = models.ForeignKey(RankingRun, on_delete=models.CASCADE, related_name="results", verbose_name=_("run"))
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+", verbose_name=_("country"))
+    rank = models.PositiveIntegerField(_("rank"), null=True, blank=True, help_text=_("Empty: insufficient data."))
+    score = models.FloatField(_("score"), null=True, blank=True)
+    rank_median = models.FloatField(_("median rank"), null=True, blank=True)
+    rank_p05 = models.FloatField(_("5th percentile rank"), null=True, blank=True)
+    rank_p95 = models.FloatField(_("95th percentile rank"), null=True, blank=True)
+    p_top10 = models.FloatField(_("probability of a top-10 place"), null=True, blank=True)
+    contributions = models.JSONField(_("contributions"), default=dict)
+    top_areas = models.JSONField(_("top areas"), default=list)
+    missing = models.JSONField(_("missing criteria"), default=list)
+    previous_rank = models.PositiveIntegerField(_("previous rank"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ranking result")
+        verbose_name_plural = _("ranking results")
+        ordering = ["run", "rank", "country"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "country"], name="result_once_per_run"),
+            models.CheckConstraint(condition=Q(rank__isnull=True) | Q(rank__gte=1), name="result_rank_positive"),
+            models.CheckConstraint(
+                condition=Q(p_top10__isnull=True) | Q(p_top10__gte=0, p_top10__lte=1), name="result_p_top10_0_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country_id}: {self.rank or '—'}"
+
+    @property
+    def movement(self) -> int | None:
+        """Places gained since the previously published run (positive: moved up)."""
+        if self.rank is None or self.previous_rank is None:
+            return None
+        return self.previous_rank - self.rank
+
+
+class AreaResult(models.Model):
+    """One (country, area) alternative in one run: raw and normalised criteria, score and ranks."""
+
+    run = models.ForeignKey(RankingRun, on_delete=models.CASCADE, related_name="area_results", verbose_name=_("run"))
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+", verbose_name=_("country"))
+    area = models.ForeignKey(CooperationArea, on_delete=models.PROTECT, related_name="+", verbose_name=_("area"))
+    score = models.FloatField(_("score"), null=True, blank=True)
+    coverage = models.FloatField(_("coverage"))
+    rank_in_area = models.PositiveIntegerField(_("rank among countries in this area"), null=True, blank=True)
+    rank_in_country = models.PositiveIntegerField(_("rank among this country's areas"), null=True, blank=True)
+    rank_median = models.FloatField(_("median rank in area"), null=True, blank=True)
+    rank_p05 = models.FloatField(_("5th percentile rank in area"), null=True, blank=True)
+    rank_p95 = models.FloatField(_("95th percentile rank in area"), null=True, blank=True)
+    p_top10 = models.FloatField(_("probability of a top-10 place in area"), null=True, blank=True)
+    raw = models.JSONField(_("raw values"), default=dict)
+    normalized = models.JSONField(_("normalised values"), default=dict)
+    contributions = models.JSONField(_("contributions"), default=dict)
+    missing = models.JSONField(_("missing criteria"), default=list)
+    previous_rank_in_area = models.PositiveIntegerField(_("previous rank in area"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("area result")
+        verbose_name_plural = _("area results")
+        ordering = ["run", "area", "rank_in_area"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "country", "area"], name="area_result_once_per_run"),
+            models.CheckConstraint(condition=Q(coverage__gte=0, coverage__lte=1), name="area_result_coverage_0_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country_id} / {self.area_id}: {self.rank_in_area or '—'}"

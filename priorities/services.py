@@ -10,10 +10,12 @@ from countries.services import countries_load_reference_data, country_groups_loa
 from programs.models import CooperationArea
 from programs.services import programs_load_reference_data
 
-from .models import PolicyPriority, PolicyPriorityArea, PolicySource
+from .models import PolicyPriority, PolicyPriorityArea, PolicySource, WeightProfile
+from .profiles import DEFAULT_CRITERION_WEIGHTS
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SDG_SOURCE = "sdg"
+DEFAULT_PROFILE_SLUG = "baseline"
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -122,4 +124,25 @@ def reference_data_load() -> dict[str, int]:
     counts = {"countries": countries.created + countries.updated, "country_groups": groups.created + groups.updated}
     counts.update(programs_load_reference_data())
     counts.update(policy_load_reference_data())
+    weight_profile_ensure_default()
+    counts["weight_profiles"] = WeightProfile.objects.count()
     return counts
+
+
+@transaction.atomic
+def weight_profile_ensure_default() -> WeightProfile:
+    """The profile rankings use unless staff choose another; created once, never overwritten."""
+    existing = WeightProfile.objects.filter(is_default=True).first()
+    if existing:
+        return existing
+    profile, _ = WeightProfile.objects.get_or_create(
+        slug=DEFAULT_PROFILE_SLUG,
+        defaults={
+            "name": "Baseline",
+            "description": "Policy alignment 30%, field need 20%, readiness 15%, stakeholder needs 15%, "
+            "continuity 10%, independence stage 10%; ODA recipients only.",
+            "is_default": True,
+            "criterion_weights": DEFAULT_CRITERION_WEIGHTS,
+        },
+    )
+    return profile

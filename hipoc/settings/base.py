@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -140,8 +141,8 @@ REST_FRAMEWORK = {
 }
 
 # Celery: with no broker configured, tasks run in-process so a single `make run` needs nothing else.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_BROKER_URL = env("CELERY_BROKER_URL") or "memory://"
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -155,6 +156,20 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=600
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=660)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+
+CELERY_BEAT_SCHEDULE = {
+    "nightly-ranking": {
+        "task": "priorities.nightly_ranking",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
+
+# Rankings
+RANKING_DEFAULT_SEED = env.int("RANKING_DEFAULT_SEED", default=20261125)
+RANKING_RECOMPUTE_DEBOUNCE_SECONDS = env.int("RANKING_RECOMPUTE_DEBOUNCE_SECONDS", default=300)
+# Automatic runs (after data changes and nightly) replace the published ranking when they succeed.
+RANKING_AUTO_PUBLISH = env.bool("RANKING_AUTO_PUBLISH", default=True)
+RANKING_SOFT_TIME_LIMIT = env.int("RANKING_SOFT_TIME_LIMIT", default=540)
 
 LOGGING = {
     "version": 1,

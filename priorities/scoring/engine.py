@@ -192,15 +192,18 @@ def evaluate(problem: DecisionProblem, method: Method) -> Outcome:
 
     keyed = np.where(np.isnan(nominal_grid), -np.inf, nominal_grid)
     order = np.argsort(-keyed, axis=1, kind="stable")[:, : method.top_k]
-    country_top_areas = [[int(area) for area in row if np.isfinite(keyed[country, area])] for country, row in enumerate(order)]
+    country_top_areas = [
+        [int(area) for area in row if np.isfinite(keyed[country, area])] for country, row in enumerate(order)
+    ]
     contribution_grid = np.full((problem.country_count, problem.area_count, len(problem.criteria)), np.nan)
     contribution_grid[problem.country_of_pair, problem.area_of_pair] = pair_contributions
     top_contributions = np.take_along_axis(contribution_grid, order[:, :, None], axis=1)
     top_finite = np.isfinite(np.take_along_axis(keyed, order, axis=1))
     with np.errstate(invalid="ignore"):
-        country_contributions = np.where(top_finite[:, :, None], top_contributions, 0.0).sum(axis=1) / np.where(
-            top_finite.sum(axis=1) > 0, top_finite.sum(axis=1), np.nan
-        )[:, None]
+        country_contributions = (
+            np.where(top_finite[:, :, None], top_contributions, 0.0).sum(axis=1)
+            / np.where(top_finite.sum(axis=1) > 0, top_finite.sum(axis=1), np.nan)[:, None]
+        )
 
     return Outcome(
         weights=weights,

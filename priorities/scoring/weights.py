@@ -52,7 +52,9 @@ def pairwise_matrix(codes: Sequence[str], judgements: Mapping[str, Mapping[str, 
     for row_code, row in judgements.items():
         for column_code, value in row.items():
             if row_code not in index or column_code not in index:
-                raise ScoringError(f"Unknown criterion in the pairwise matrix: {row_code} or {column_code}.", field="ahp_matrix")
+                raise ScoringError(
+                    f"Unknown criterion in the pairwise matrix: {row_code} or {column_code}.", field="ahp_matrix"
+                )
             try:
                 judgement = float(value)
             except (TypeError, ValueError):
@@ -102,7 +104,9 @@ def ahp_weights_checked(codes: Sequence[str], judgements: Mapping[str, Mapping[s
     result = ahp_weights(pairwise_matrix(codes, judgements))
     if result.consistency_ratio > CONSISTENCY_LIMIT:
         worst = [(codes[i], codes[j], given, implied) for i, j, given, implied in result.inconsistencies[:3]]
-        named = "; ".join(f"{a} vs {b} is {given:.3g} but the others imply {implied:.3g}" for a, b, given, implied in worst)
+        named = "; ".join(
+            f"{a} vs {b} is {given:.3g} but the others imply {implied:.3g}" for a, b, given, implied in worst
+        )
         raise InconsistentJudgementsError(
             f"The pairwise judgements are inconsistent (consistency ratio {result.consistency_ratio:.3f} > "
             f"{CONSISTENCY_LIMIT}). Most inconsistent: {named}.",

@@ -1,0 +1,334 @@
+"""Criteria extraction: the raw decision matrix built from the database with aggregate queries.
+
+The number of SQL queries is fixed, whatever the number of reports, needs or programs: every
+criterion is one GROUP BY over its table, and recency weights are computed inside the database.
+"""
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+from django.db.models import Case, Count, ExpressionWrapper, F, FloatField, Func, Max, Q, Sum, Value, When
+from django.db.models.functions import Power
+
+from countries.models import Country, CountryGroup, IndicatorValue
+from programs.models import (
+    AreaAssessment,
+    CooperationActivity,
+    CooperationArea,
+    CooperationProgram,
+    NeedStatus,
+    ProgramStatus,
+    ReportStatus,
+    StakeholderNeed,
+)
+
+from .models import PolicyPriority, PolicyPriorityArea, PolicySource
+from .profiles import (
+    FIELD_NEED,
+    FIELD_READINESS,
+    HISTORY_CONTINUITY,
+    HISTORY_STAGE,
+    NEEDS_STAKEHOLDER,
+    POLICY,
+    profile_criteria,
+)
+from .scoring import Criterion, DecisionProblem
+
+# A priority that names countries or groups applies fully there; one that names no place applies
+# everywhere, but says less about any one country.
+APPLICABILITY_NAMED = 1.0
+APPLICABILITY_GENERAL = 0.5
+# An activity counts for a quarter of a program in the continuity of cooperation.
+ACTIVITY_WEIGHT = 0.25
+RAW_DECIMALS = 10
+
+
+class DaysBefore(Func):
+    """Days from a date column to a fixed date, as a float (positive when the column is earlier)."""
+
+    output_field = FloatField()
+
+    def __init__(self, as_of: date, expression: Any) -> None:
+        super().__init__(Value(as_of.isoformat()), expression)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, template="(julianday(%(expressions)s))", arg_joiner=") - julianday(", **extra_context
+        )
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST((%(expressions)s) AS double precision)",
+            arg_joiner="::date - ",
+            **extra_context,
+        )
+
+
+def recency_weight(as_of: date, date_field: str, half_life_days: int):
+    """0.5 ** (age in days / half-life): evidence loses half its weight every half-life."""
+    return Power(Value(0.5), DaysBefore(as_of, F(date_field)) / Value(float(half_life_days)))
+
+
+@dataclass(frozen=True)
+class CandidatePool:
+    countries: list[dict[str, Any]]
+    excluded: list[dict[str, str]]
+
+
+@dataclass(frozen=True)
+class ExtractedInputs:
+    problem: DecisionProblem
+    countries: list[dict[str, Any]]
+    areas: list[dict[str, Any]]
+    excluded: list[dict[str, str]]
+    digest: str
+
+
+def candidate_pool(settings: Mapping[str, Any]) -> CandidatePool:
+    """Countries the profile lets into the ranking, and the others with the reason each is left out."""
+    manual = set(settings.get("excluded_countries", []))
+    countries, excluded = [], []
+    fields = ("iso3", "name", "region", "subregion", "income_group", "oda_category", "wipo_member")
+    for country in Country.objects.order_by("iso3").values(*fields):
+        if settings.get("oda_eligible_only") and country["oda_category"] == Country.OdaCategory.NOT_ELIGIBLE:
+            reason = "Not on the OECD-DAC list of ODA recipients"
+        elif settings.get("wipo_members_only") and country["wipo_member"] is not True:
+            reason = "Not recorded as a WIPO member"
+        elif country["iso3"] in manual:
+            reason = "Excluded by the weight profile"
+        else:
+            countries.append(country)
+            continue
+        excluded.append({"iso3": country["iso3"], "name": country["name"], "reason": reason})
+    return CandidatePool(countries=countries, excluded=excluded)
+
+
+def _policy_alignment(
+    sources: Sequence[str], country_index: Mapping[str, int], area_index: Mapping[int, int]
+) -> dict[str, np.ndarray]:
+    """Per source: (countries × areas) Σ relevance × applicability over the source's priorities."""
+    priorities = list(PolicyPriority.objects.order_by("id").values_list("id", "source__code"))
+    position = {priority_id: row for row, (priority_id, _) in enumerate(priorities)}
+    relevance = np.zeros((len(priorities), len(area_index)))
+    for priority_id, area_id, value in PolicyPriorityArea.objects.values_list("priority_id", "area_id", "relevance"):
+        if area_id in area_index:
+            relevance[position[priority_id], area_index[area_id]] = value
+    named = np.zeros((len(priorities), len(country_index)), dtype=bool)
+    names_a_place = np.zeros(len(priorities), dtype=bool)
+    for priority_id, iso3 in PolicyPriority.countries.through.objects.values_list("policypriority_id", "country_id"):
+        names_a_place[position[priority_id]] = True
+        if iso3 in country_index:
+            named[position[priority_id], country_index[iso3]] = True
+    group_members = CountryGroup.countries.through.objects.values_list("countrygroup_id", "country_id")
+    members: dict[int, list[str]] = defaultdict(list)
+    for group_id, iso3 in group_members:
+        members[group_id].append(iso3)
+    for priority_id, group_id in PolicyPriority.country_groups.through.objects.values_list(
+        "policypriority_id", "countrygroup_id"
+    ):
+        names_a_place[position[priority_id]] = True
+        for iso3 in members[group_id]:
+            if iso3 in country_index:
+                named[position[priority_id], country_index[iso3]] = True
+    applicability = np.where(named, APPLICABILITY_NAMED, 0.0)
+    applicability[~names_a_place] = APPLICABILITY_GENERAL
+    source_of = np.array([source for _, source in priorities])
+    return {source: applicability[source_of == source].T @ relevance[source_of == source] for source in sources}
+
+
+def _assessment_sums(as_of: date, half_life: int):
+    weight = recency_weight(as_of, "report__visit_end", half_life)
+    return (
+        AreaAssessment.objects.filter(report__status=ReportStatus.REVIEWED, report__visit_end__lte=as_of)
+        .values("report__country", "area")
+        .annotate(
+            weight_total=Sum(weight),
+            need_total=Sum(ExpressionWrapper(weight * F("need_level"), output_field=FloatField())),
+            readiness_total=Sum(
+                ExpressionWrapper(weight * (F("readiness") + F("commitment")) / 2.0, output_field=FloatField())
+            ),
+        )
+        .order_by()
+    )
+
+
+def _need_sums(as_of: date, half_life: int):
+    weight = recency_weight(as_of, "raised_on", half_life)
+    return (
+        StakeholderNeed.objects.filter(status__in=[NeedStatus.OPEN, NeedStatus.BEING_ADDRESSED], raised_on__lte=as_of)
+        .values("country", "area")
+        .annotate(
+            urgency_total=Sum(ExpressionWrapper(weight * F("urgency"), output_field=FloatField())),
+            groups=Count("stakeholder_group", distinct=True),
+        )
+        .order_by()
+    )
+
+
+def _program_sums(as_of: date, half_life: int):
+    weight = Case(
+        When(Q(end_date__isnull=True) | Q(end_date__gte=as_of), then=Value(1.0)),
+        default=recency_weight(as_of, "end_date", half_life),
+        output_field=FloatField(),
+    )
+    return (
+        CooperationProgram.objects.filter(start_date__lte=as_of)
+        .exclude(status__in=[ProgramStatus.CANCELLED, ProgramStatus.PLANNED])
+        .values("countries", "areas")
+        .annotate(weight_total=Sum(weight))
+        .order_by()
+    )
+
+
+def _activity_sums(as_of: date, half_life: int):
+    weight = Case(
+        When(end_date__gte=as_of, then=Value(1.0)),
+        default=recency_weight(as_of, "end_date", half_life),
+        output_field=FloatField(),
+    )
+    return (
+        CooperationActivity.objects.filter(start_date__lte=as_of, area__isnull=False)
+        .values("country", "area")
+        .annotate(weight_total=Sum(weight))
+        .order_by()
+    )
+
+
+def _stages(as_of: date):
+    return (
+        CooperationProgram.objects.filter(start_date__lte=as_of)
+        .exclude(status__in=[ProgramStatus.CANCELLED, ProgramStatus.PLANNED])
+        .values("countries")
+        .annotate(stage=Max("stage"))
+        .order_by()
+    )
+
+
+def _latest_indicator_values(codes: Sequence[str], as_of: date) -> dict[tuple[str, str], float]:
+    latest: dict[tuple[str, str], float] = {}
+    rows = (
+        IndicatorValue.objects.filter(indicator__code__in=codes, year__lte=as_of.year)
+        .order_by("country", "indicator__code", "-year")
+        .values_list("country", "indicator__code", "value")
+    )
+    for iso3, code, value in rows:
+        latest.setdefault((iso3, code), value)
+    return latest
+
+
+def extract(settings: Mapping[str, Any], *, as_of: date) -> ExtractedInputs:
+    """The candidate pool, criteria and raw (country × area) matrix for one profile at one date."""
+    sources = list(PolicySource.objects.order_by("position", "code").values_list("code", flat=True))
+    criteria: tuple[Criterion, ...] = profile_criteria(settings, sources)
+    pool = candidate_pool(settings)
+    areas = list(CooperationArea.objects.order_by("position", "code").values("id", "code", "name"))
+    country_index = {country["iso3"]: row for row, country in enumerate(pool.countries)}
+    area_index = {area["id"]: column for column, area in enumerate(areas)}
+    half_life = int(settings["recency_half_life_days"])
+    shape = (len(country_index), len(area_index))
+    columns: dict[str, np.ndarray] = {}
+
+    alignment = _policy_alignment(sources, country_index, area_index)
+    for source in sources:
+        columns[f"{POLICY}.{source}"] = alignment[source]
+
+    need = np.full(shape, np.nan)
+    readiness = np.full(shape, np.nan)
+    assessed_countries = set()
+    for row in _assessment_sums(as_of, half_life):
+        iso3, area_id = row["report__country"], row["area"]
+        if iso3 in country_index and area_id in area_index and row["weight_total"]:
+            cell = (country_index[iso3], area_index[area_id])
+            need[cell] = row["need_total"] / row["weight_total"]
+            readiness[cell] = row["readiness_total"] / row["weight_total"]
+            assessed_countries.add(iso3)
+    columns[FIELD_NEED], columns[FIELD_READINESS] = need, readiness
+
+    # Needs are known to be absent (0) only where someone has looked: reviewed reports or recorded needs.
+    looked = assessed_countries | set(StakeholderNeed.objects.values_list("country", flat=True).distinct())
+    needs = np.full(shape, np.nan)
+    for iso3 in looked & set(country_index):
+        needs[country_index[iso3]] = 0.0
+    for row in _need_sums(as_of, half_life):
+        iso3, area_id = row["country"], row["area"]
+        if iso3 in country_index and area_id in area_index:
+            # Breadth: needs voiced by several stakeholder groups weigh more (square root of their number).
+            needs[country_index[iso3], area_index[area_id]] = row["urgency_total"] * np.sqrt(row["groups"])
+    columns[NEEDS_STAKEHOLDER] = needs
+
+    continuity = np.zeros(shape)
+    for row in _program_sums(as_of, half_life):
+        if row["countries"] in country_index and row["areas"] in area_index:
+            continuity[country_index[row["countries"]], area_index[row["areas"]]] += row["weight_total"]
+    for row in _activity_sums(as_of, half_life):
+        if row["country"] in country_index and row["area"] in area_index:
+            continuity[country_index[row["country"]], area_index[row["area"]]] += ACTIVITY_WEIGHT * row["weight_total"]
+    columns[HISTORY_CONTINUITY] = continuity
+
+    stage = np.zeros(shape)
+    for row in _stages(as_of):
+        if row["countries"] in country_index:
+            stage[country_index[row["countries"]]] = row["stage"]
+    columns[HISTORY_STAGE] = stage
+
+    context_codes = list(settings.get("context_indicators", []))
+    if context_codes:
+        latest = _latest_indicator_values(context_codes, as_of)
+        for code in context_codes:
+            column = np.full(shape, np.nan)
+            for iso3, row in country_index.items():
+                if (iso3, code) in latest:
+                    column[row] = latest[(iso3, code)]
+            columns[f"context.{code}"] = column
+
+    country_of_pair = np.repeat(np.arange(shape[0]), shape[1])
+    area_of_pair = np.tile(np.arange(shape[1]), shape[0])
+    raw = np.round(np.column_stack([columns[criterion.code].reshape(-1) for criterion in criteria]), RAW_DECIMALS)
+    if raw.size == 0:
+        raw = raw.reshape(0, len(criteria))
+
+    groups = None
+    imputation = settings.get("imputation", "none")
+    if imputation in ("region", "income_group"):
+        key = "region" if imputation == "region" else "income_group"
+        labels = {value: label for label, value in enumerate(sorted({c[key] for c in pool.countries}))}
+        country_labels = np.array([labels[c[key]] for c in pool.countries], dtype=int)
+        groups = country_labels[country_of_pair] * max(shape[1], 1) + area_of_pair
+
+    problem = DecisionProblem(
+        raw=raw,
+        country_of_pair=country_of_pair,
+        area_of_pair=area_of_pair,
+        country_count=shape[0],
+        area_count=shape[1],
+        criteria=criteria,
+        impute_group_of_pair=groups,
+    )
+    return ExtractedInputs(
+        problem=problem,
+        countries=pool.countries,
+        areas=areas,
+        excluded=pool.excluded,
+        digest=inputs_digest(problem, pool.countries, areas, settings, as_of),
+    )
+
+
+def inputs_digest(problem: DecisionProblem, countries, areas, settings: Mapping[str, Any], as_of: date) -> str:
+    """SHA-256 over everything the scores depend on except the method, samples and seed."""
+    digest = hashlib.sha256()
+    digest.update(repr([country["iso3"] for country in countries]).encode())
+    digest.update(repr([area["code"] for area in areas]).encode())
+    digest.update(repr([(c.code, round(c.weight, 12), c.direction) for c in problem.criteria]).encode())
+    digest.update(repr(sorted((key, repr(value)) for key, value in settings.items())).encode())
+    digest.update(as_of.isoformat().encode())
+    digest.update(np.ascontiguousarray(problem.raw).tobytes())
+    if problem.impute_group_of_pair is not None:
+        digest.update(np.ascontiguousarray(problem.impute_group_of_pair).tobytes())
+    return digest.hexdigest()
