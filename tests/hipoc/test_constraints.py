@@ -6,6 +6,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from countries.models import Country
+from priorities.models import WeightProfile
 from tests.factories import (
     AreaAssessmentFactory,
     CooperationActivityFactory,
@@ -89,6 +90,6 @@ def test_country_codes_must_be_upper_case():
 
 @pytest.mark.django_db
 def test_only_one_default_weight_profile():
-    WeightProfileFactory(is_default=True)
+    assert WeightProfile.objects.filter(is_default=True).count() == 1
     with pytest.raises(IntegrityError), transaction.atomic():
         WeightProfileFactory(is_default=True)
