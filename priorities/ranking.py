@@ -257,7 +257,6 @@ def ranking_run_execute(*, run_id: int) -> RankingRun:
                 inputs.problem, method_from(run.profile_settings, method=run.method, samples=run.samples, seed=run.seed)
             )
         timings["compute"] = time.perf_counter() - started
-        _progress(run, 75)
 
         started = time.perf_counter()
         with transaction.atomic():
@@ -265,23 +264,33 @@ def ranking_run_execute(*, run_id: int) -> RankingRun:
             if run.status != RunStatus.RUNNING:
                 return run
             run.compared_with = RankingRun.objects.filter(profile_slug=run.profile_slug, is_published=True).first()
-            run.inputs_digest = inputs.digest
-            run.excluded = inputs.excluded
             if twin is None:
-                run.save(update_fields=["compared_with", "inputs_digest", "excluded"])
                 _store(run, inputs, outcome)
             else:
                 run.reused_from = twin
-                run.save(update_fields=["compared_with", "inputs_digest", "excluded", "reused_from"])
                 _copy_results(twin, run)
             timings["store"] = time.perf_counter() - started
+            run.inputs_digest = inputs.digest
+            run.excluded = inputs.excluded
             run.status = RunStatus.SUCCEEDED
             run.progress = 100
             run.finished_at = timezone.now()
             run.timings = {phase: round(seconds, 4) for phase, seconds in timings.items()}
             if queries_before is not None:
                 run.query_count = len(connection.queries) - queries_before
-            run.save(update_fields=["status", "progress", "finished_at", "timings", "query_count"])
+            run.save(
+                update_fields=[
+                    "compared_with",
+                    "reused_from",
+                    "inputs_digest",
+                    "excluded",
+                    "status",
+                    "progress",
+                    "finished_at",
+                    "timings",
+                    "query_count",
+                ]
+            )
             if run.parameters.get("publish_when_done"):
                 ranking_run_publish(run=run, by=run.created_by)
     except ScoringError as error:

@@ -159,14 +159,14 @@ def evaluate(problem: DecisionProblem, method: Method) -> Outcome:
     raw_sufficient = values[sufficient]
 
     normalized = np.full(problem.raw.shape, np.nan)
-    normalized[sufficient] = normalization.normalize(raw_sufficient, is_cost, method.normalization)
     nominal = np.full((1, pair_count), np.nan)
-    nominal[:, sufficient] = aggregation.aggregate(normalized[sufficient], weights, method.aggregation)
     pair_contributions = np.full(problem.raw.shape, np.nan)
-    pair_contributions[sufficient] = aggregation.contributions(normalized[sufficient], weights, method.aggregation)
-
     sampled = np.full((method.samples, pair_count), np.nan)
-    if method.samples:
+    if sufficient.any():
+        normalized[sufficient] = normalization.normalize(raw_sufficient, is_cost, method.normalization)
+        nominal[:, sufficient] = aggregation.aggregate(normalized[sufficient], weights, method.aggregation)
+        pair_contributions[sufficient] = aggregation.contributions(normalized[sufficient], weights, method.aggregation)
+    if method.samples and sufficient.any():
         sampled[:, sufficient] = _scores_by_method(
             raw_sufficient, is_cost, sample_weights(weights, method, rng), method, rng
         )

@@ -122,7 +122,10 @@ class TestOracle:
         scaled = geometric_scale(ours)
         wpm = WPM(lambda column, cost: column)(scaled, weights, np.ones(6, dtype=int))
         assert aggregate(ours, weights, "wgm")[0] == pytest.approx(wpm, rel=1e-12)
-        for ours_scores, theirs in ((aggregate(ours, weights, "topsis")[0], topsis), (aggregate(ours, weights, "wam")[0], wsm)):
+        for ours_scores, theirs in (
+            (aggregate(ours, weights, "topsis")[0], topsis),
+            (aggregate(ours, weights, "wam")[0], wsm),
+        ):
             assert np.argsort(-ours_scores).tolist() == np.argsort(-theirs).tolist()
 
 

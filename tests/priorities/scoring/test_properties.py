@@ -17,9 +17,7 @@ def decision_problems(draw, min_alternatives=3):
     alternatives = draw(st.integers(min_value=min_alternatives, max_value=12))
     criteria = draw(st.integers(min_value=1, max_value=5))
     raw = draw(arrays(float, (alternatives, criteria), elements=values))
-    weights = draw(
-        st.lists(st.floats(min_value=0.05, max_value=10), min_size=criteria, max_size=criteria)
-    )
+    weights = draw(st.lists(st.floats(min_value=0.05, max_value=10), min_size=criteria, max_size=criteria))
     return raw, np.asarray(weights)
 
 

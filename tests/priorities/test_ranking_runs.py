@@ -1,0 +1,345 @@
+"""Ranking runs through the real stack: database → criteria → engine → stored, published snapshots."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+
+from priorities.criteria import extract
+from priorities.models import AreaResult, RankingResult, RankingRun, WeightProfile
+from priorities.profiles import profile_snapshot
+from priorities.ranking import (
+    RunNotPublishableError,
+    default_profile,
+    ranking_is_stale,
+    ranking_recompute_after_change,
+    ranking_run_execute,
+    ranking_run_publish,
+    ranking_run_request,
+)
+from priorities.scoring import ScoringError
+from priorities.tasks import compute_ranking
+from programs.models import StakeholderNeed
+from tests.factories import StakeholderNeedFactory, WeightProfileFactory
+
+AS_OF = datetime.date(2026, 11, 1)
+
+
+def seed(countries=10, reports=60, needs=40, programs=20, seed_value=3):
+    call_command(
+        "seed_demo",
+        *("--countries", str(countries), "--reports", str(reports), "--needs", str(needs)),
+        *("--programs", str(programs), "--seed", str(seed_value), "--as-of", AS_OF.isoformat(), "--replace"),
+        stdout=StringIO(),
+    )
+
+
+def run_now(profile=None, **options) -> RankingRun:
+    """Request a run; the task queued on commit runs in-process (no broker in the test settings)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        run = ranking_run_request(
+            profile=profile or default_profile(), as_of=AS_OF, samples=options.pop("samples", 200), **options
+        )
+    return RankingRun.objects.get(pk=run.pk)
+
+
+def results_of(run: RankingRun) -> list[tuple]:
+    return list(
+        run.results.order_by("country").values_list("country", "rank", "score", "rank_p05", "rank_p95", "p_top10")
+    )
+
+
+@pytest.fixture
+def demo(db):
+    seed()
+
+
+@pytest.mark.django_db
+def test_a_run_ranks_countries_with_intervals_and_explanations(demo):
+    run = run_now()
+    assert run.status == "succeeded" and run.progress == 100
+    ranked = list(run.results.filter(rank__isnull=False).order_by("rank"))
+    assert len(ranked) >= 5
+    assert [result.rank for result in ranked] == sorted(result.rank for result in ranked)
+    for result in ranked:
+        assert result.rank_p05 <= result.rank_median <= result.rank_p95
+        assert 0 <= result.p_top10 <= 1
+        assert sum(result.contributions.values()) == pytest.approx(result.score)
+        assert 1 <= len(result.top_areas) <= 3
+    assert {criterion["code"] for criterion in run.criteria} >= {"policy.sdg", "field.need", "history.stage"}
+    assert sum(criterion["weight"] for criterion in run.criteria) == pytest.approx(1.0)
+    assert run.inputs_digest and run.code_version and set(run.timings) == {"extract", "compute", "store"}
+
+
+@pytest.mark.django_db
+def test_areas_are_ranked_within_countries_and_countries_within_areas(demo):
+    run = run_now()
+    pairs = AreaResult.objects.filter(run=run, rank_in_area__isnull=False)
+    assert pairs.exists()
+    for area_id in pairs.values_list("area", flat=True).distinct():
+        ranks = sorted(pairs.filter(area=area_id).values_list("rank_in_area", flat=True))
+        assert ranks[0] == 1
+    for pair in pairs[:20]:
+        assert pair.rank_p05 <= pair.rank_p95
+        assert set(pair.raw) == set(pair.normalized) == {criterion["code"] for criterion in run.criteria}
+
+
+@pytest.mark.django_db
+def test_countries_without_field_evidence_are_listed_as_insufficient_with_what_is_missing(demo):
+    run = run_now()
+    insufficient = run.results.filter(rank__isnull=True)
+    assert insufficient.exists()
+    assert all("field.need" in result.missing for result in insufficient)
+    assert not insufficient.filter(score__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_candidate_pool_lists_excluded_countries_with_the_reason(demo):
+    profile = WeightProfileFactory(oda_eligible_only=True)
+    profile.excluded_countries.add("VNM")
+    run = run_now(profile)
+    reasons = {entry["iso3"]: entry["reason"] for entry in run.excluded}
+    assert reasons["JPN"] == "Not on the OECD-DAC list of ODA recipients"
+    assert reasons["VNM"] == "Excluded by the weight profile"
+    assert not run.results.filter(country__in=["JPN", "VNM"]).exists()
+
+
+@pytest.mark.django_db
+def test_wipo_rule_keeps_only_recorded_members(demo):
+    from countries.models import Country
+
+    Country.objects.filter(iso3__in=["IDN", "KEN"]).update(wipo_member=True)
+    run = run_now(WeightProfileFactory(wipo_members_only=True))
+    assert set(run.results.values_list("country", flat=True)) == {"IDN", "KEN"}
+
+
+@pytest.mark.django_db
+def test_same_inputs_profile_and_seed_give_identical_results(demo):
+    first = run_now(seed=42)
+    second = run_now(seed=42)
+    assert second.inputs_digest == first.inputs_digest
+    assert second.reused_from_id == first.pk
+    assert results_of(second) == results_of(first)
+
+
+@pytest.mark.django_db
+def test_recomputing_from_scratch_is_bit_for_bit_identical(demo):
+    first = run_now(seed=42)
+    other_method = run_now(seed=42, method="topsis")
+    assert other_method.reused_from_id is None
+    RankingRun.objects.filter(pk=first.pk).update(inputs_digest="")  # no twin: compute again
+    again = run_now(seed=42)
+    assert again.reused_from_id is None
+    assert results_of(again) == results_of(first)
+
+
+@pytest.mark.django_db
+def test_another_seed_is_computed_afresh(demo):
+    first = run_now(seed=1)
+    second = run_now(seed=2)
+    assert second.reused_from_id is None
+    assert [row[1] for row in results_of(second)] == [row[1] for row in results_of(first)]
+
+
+@pytest.mark.django_db
+def test_running_the_task_twice_does_not_duplicate_results(demo):
+    run = run_now()
+    count = RankingResult.objects.filter(run=run).count()
+    compute_ranking.delay(run.pk)
+    assert RankingResult.objects.filter(run=run).count() == count
+
+
+@pytest.mark.django_db
+def test_publishing_switches_atomically_and_records_movements(demo):
+    first = ranking_run_publish(run=run_now(seed=1))
+    StakeholderNeedFactory.create_batch(5, country_id=first.results.filter(rank__isnull=False).last().country_id)
+    second = run_now(seed=1)
+    assert second.compared_with_id == first.pk
+    assert second.results.filter(previous_rank__isnull=False).exists()
+    ranking_run_publish(run=second)
+    first.refresh_from_db()
+    assert not first.is_published
+    assert RankingRun.objects.filter(profile_slug=first.profile_slug, is_published=True).get() == second
+
+
+@pytest.mark.django_db
+def test_failed_run_never_replaces_the_published_one(demo):
+    published = ranking_run_publish(run=run_now())
+    settings = profile_snapshot(default_profile())
+    settings["criterion_weights"] = {"field.need": -1}
+    broken = RankingRun.objects.create(
+        profile=default_profile(),
+        profile_slug=published.profile_slug,
+        profile_version=1,
+        profile_settings=settings,
+        method="wam",
+        normalization="minmax",
+        parameters={"publish_when_done": True},
+        seed=1,
+        samples=10,
+        as_of=AS_OF,
+    )
+    compute_ranking.delay(broken.pk)
+    broken.refresh_from_db()
+    assert broken.status == "failed"
+    assert "negative" in broken.error
+    assert not broken.results.exists()
+    with pytest.raises(RunNotPublishableError):
+        ranking_run_publish(run=broken)
+    assert RankingRun.objects.get(is_published=True) == published
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"criterion_weights": {"field.need": -1}}, "criterion_weights", "negative"),
+        ({"criterion_weights": {"field.need": 0, "policy": 0}}, "weights", "above zero"),
+        ({"criterion_weights": {"field.popularity": 1}}, "criterion_weights", "Unknown criterion"),
+        ({"source_weights": {"manifesto": 1}}, "source_weights", "Unknown policy source"),
+        ({"criterion_directions": {"field.need": "sideways"}}, "criterion_directions", "benefit"),
+        (
+            {
+                "weight_method": "ahp",
+                "ahp_matrix": {
+                    "criteria": ["policy", "field.need", "history.stage"],
+                    "judgements": {
+                        "policy": {"field.need": 9, "history.stage": 1 / 9},
+                        "field.need": {"history.stage": 9},
+                    },
+                },
+            },
+            "ahp_matrix",
+            "inconsistent",
+        ),
+    ],
+)
+def test_bad_profiles_are_refused_and_nothing_is_written(changes, field, message):
+    profile = WeightProfileFactory(**changes)
+    with pytest.raises(ScoringError) as refused:
+        ranking_run_request(profile=profile, as_of=AS_OF)
+    assert refused.value.field == field
+    assert message in refused.value.message
+    assert not RankingRun.objects.exists()
+
+
+@pytest.mark.django_db
+def test_nan_weight_is_refused_before_anything_is_written():
+    profile = WeightProfileFactory()
+    profile.criterion_weights = {"field.need": float("nan"), "policy": 1}
+    with pytest.raises(ScoringError, match="finite") as refused:
+        ranking_run_request(profile=profile, as_of=AS_OF)
+    assert refused.value.field == "criterion_weights"
+    assert not RankingRun.objects.exists()
+
+
+@pytest.mark.django_db
+def test_consistent_ahp_profile_derives_weights():
+    judgements = {"policy": {"field.need": 2, "history.stage": 4}, "field.need": {"history.stage": 2}}
+    profile = WeightProfileFactory(
+        weight_method="ahp",
+        ahp_matrix={"criteria": ["policy", "field.need", "history.stage"], "judgements": judgements},
+    )
+    run = run_now(profile, samples=10)
+    weights = {criterion["code"]: criterion["weight"] for criterion in run.criteria}
+    assert sum(value for code, value in weights.items() if code.startswith("policy.")) == pytest.approx(4 / 7)
+    assert weights["field.need"] == pytest.approx(2 / 7)
+    assert weights["history.stage"] == pytest.approx(1 / 7)
+
+
+def statements(function) -> list[str]:
+    """The SQL statements a call runs, leaving out the savepoints of the test's own transaction."""
+    with CaptureQueriesContext(connection) as queries:
+        function()
+    return [query["sql"] for query in queries.captured_queries if "SAVEPOINT" not in query["sql"]]
+
+
+def query_count(function) -> int:
+    return len(statements(function))
+
+
+@pytest.mark.django_db
+def test_criteria_extraction_runs_a_fixed_number_of_queries_whatever_the_data_size():
+    settings = profile_snapshot(default_profile())
+    seed(countries=6, reports=20, needs=10, programs=5)
+    small = query_count(lambda: extract(settings, as_of=AS_OF))
+    seed(countries=30, reports=400, needs=300, programs=150)
+    large = query_count(lambda: extract(settings, as_of=AS_OF))
+    assert small == large
+    assert large <= 15
+
+
+@pytest.mark.django_db
+def test_a_whole_run_runs_a_fixed_number_of_queries_whatever_the_data_size():
+    profile = default_profile()
+    seed(countries=6, reports=20, needs=10, programs=5)
+    small_run = ranking_run_request(profile=profile, as_of=AS_OF, samples=20, seed=1)
+    RankingRun.objects.filter(pk=small_run.pk).update(status="queued", progress=0)
+    RankingResult.objects.filter(run=small_run).delete()
+    AreaResult.objects.filter(run=small_run).delete()
+    small = statements(lambda: ranking_run_execute(run_id=small_run.pk))
+    seed(countries=30, reports=400, needs=300, programs=150)
+    large_run = ranking_run_request(profile=profile, as_of=AS_OF, samples=20, seed=2)
+    RankingRun.objects.filter(pk=large_run.pk).update(status="queued", progress=0)
+    RankingResult.objects.filter(run=large_run).delete()
+    AreaResult.objects.filter(run=large_run).delete()
+    large = statements(lambda: ranking_run_execute(run_id=large_run.pk))
+    assert len(small) == len(large)
+    # SQLite caps the parameters of one statement, so its bulk inserts come in more batches.
+    work = [sql for sql in large if not sql.startswith("INSERT")]
+    assert len(work) <= 23
+    if connection.vendor == "postgresql":
+        assert len(large) <= 25
+
+
+@pytest.mark.django_db
+def test_ranking_is_stale_after_evidence_changes(demo):
+    run = run_now()
+    assert not ranking_is_stale(run)
+    need = StakeholderNeed.objects.first()
+    need.urgency = 5
+    need.save()
+    assert ranking_is_stale(run)
+
+
+@pytest.mark.django_db
+def test_changes_queue_one_debounced_recompute_that_publishes(demo, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        assert ranking_recompute_after_change(reason="need changed") is True
+        assert ranking_recompute_after_change(reason="another") is False
+    run = RankingRun.objects.get()
+    assert run.trigger == "data_change"
+    assert run.is_published
+
+
+@pytest.mark.django_db
+def test_rank_command_prints_the_top_and_the_run_id_last(demo):
+    out = StringIO()
+    call_command("rank", "--samples", "50", "--seed", "7", "--method", "topsis", "--publish", stdout=out)
+    lines = out.getvalue().strip().splitlines()
+    run = RankingRun.objects.get(pk=int(lines[-1]))
+    assert run.method == "topsis" and run.seed == 7 and run.samples == 50 and run.is_published
+    top = run.results.get(rank=1)
+    assert any(top.country.name[:32] in line for line in lines)
+
+
+@pytest.mark.django_db
+def test_rank_command_refuses_an_unknown_profile():
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="No weight profile"):
+        call_command("rank", "--profile", "nope", stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_profile_snapshot_is_copied_into_the_run(demo):
+    profile = WeightProfile.objects.get(is_default=True)
+    run = run_now(profile)
+    profile.top_k_areas = 5
+    profile.save()
+    run.refresh_from_db()
+    assert run.profile_settings["top_k_areas"] == 3
