@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from celery import Celery
 from django.db import connection
 
 from countries.models import Country
@@ -72,23 +73,29 @@ def worker(transactional_db):
         cwd=ROOT,
         env=environment,
     )
-    previous = {key: app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
-    app.conf.update(broker_url=BROKER_URL, result_backend=RESULT_BACKEND, task_always_eager=False)
+    # A client of its own: the project's app runs tasks in-process in the test settings.
+    client = Celery("hipoc-test-client", broker=BROKER_URL, backend=RESULT_BACKEND)
+    client.conf.update(task_serializer="json", accept_content=["json"], result_serializer="json")
     try:
-        yield queue
+        yield queue, client
     finally:
-        app.conf.update(previous)
+        client.close()
         process.terminate()
         process.wait(timeout=30)
 
 
+def result_of(task, worker, timeout: int):
+    queue, client = worker
+    return client.send_task(task.name, queue=queue).get(timeout=timeout)
+
+
 def test_worker_answers_a_ping(worker):
-    assert ping.apply_async(queue=worker).get(timeout=60) == "pong"
+    assert result_of(ping, worker, timeout=60) == "pong"
 
 
 def test_reference_data_refresh_runs_on_the_worker(worker):
     Country.objects.all().delete()
-    counts = reference_data_refresh.apply_async(queue=worker).get(timeout=120)
+    counts = result_of(reference_data_refresh, worker, timeout=120)
     assert counts["countries"] == 249
     assert counts["policy_sources"] == 7
     assert Country.objects.count() == 249

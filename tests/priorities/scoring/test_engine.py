@@ -28,7 +28,8 @@ def problem(raw, weights, *, countries=None, areas=1, directions=None):
         country_count=countries,
         area_count=areas,
         criteria=tuple(
-            Criterion(f"c{j}", weight, direction) for j, (weight, direction) in enumerate(zip(weights, directions))
+            Criterion(f"c{j}", weight, direction)
+            for j, (weight, direction) in enumerate(zip(weights, directions, strict=True))
         ),
     )
 
