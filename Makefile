@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install install-dev static migrate demo clean
+.PHONY: run test lint format install install-dev migrate demo bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -52,3 +52,13 @@ format: install-dev
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache hipoc.sqlite3 test_hipoc.sqlite3
+
+BENCH_DIR ?= /tmp/hipoc-bench
+
+bench: install-dev
+	@mkdir -p $(BENCH_DIR)
+	$(PY) -m tests.bench.engine
+	BENCH_DATABASE_URL=sqlite:///$(BENCH_DIR)/bench.sqlite3 $(PY) -m tests.bench.end_to_end
+	@case "$(DATABASE_URL)" in postgres*) \
+		BENCH_DATABASE_URL="$${DATABASE_URL%/*}/hipoc_bench" $(PY) -m tests.bench.end_to_end ;; \
+		*) echo "PostgreSQL: set DATABASE_URL=postgres://… to benchmark it too." ;; esac

@@ -223,3 +223,30 @@ class TestEvaluate:
     def test_infinite_raw_value_is_refused(self):
         with pytest.raises(ScoringError, match="infinite"):
             evaluate(problem(np.array([[1.0], [np.inf]]), [1]), Method(samples=0))
+
+
+class TestPublishedExamples:
+    def test_ahp_leader_example(self):
+        """Wikipedia, "Analytic hierarchy process – leader example": criteria weights .547, .127, .270, .056.
+
+        The article rounds to three decimals so that they sum to 1; the consistency ratio is below 0.1.
+        """
+        judgements = {
+            "experience": {"education": 4, "charisma": 3, "age": 7},
+            "education": {"charisma": 1 / 3, "age": 3},
+            "charisma": {"age": 5},
+        }
+        result = ahp_weights_checked(["experience", "education", "charisma", "age"], judgements)
+        assert result.weights == pytest.approx([0.547, 0.127, 0.270, 0.056], abs=1e-3)
+        assert result.consistency_ratio < 0.1
+
+    def test_topsis_tzeng_huang_example(self):
+        """Tzeng & Huang (2011), *Multiple Attribute Decision Making: Methods and Applications*, CRC Press:
+        four alternatives, three benefit criteria weighted 0.3, 0.4, 0.3, vector normalisation;
+        published closeness 0.5037, 0.6581, 0.7482, 0.3340 (four decimals).
+        """
+        matrix = np.array([[5, 8, 4], [7, 6, 8], [8, 8, 6], [7, 4, 6]], dtype=float)
+        vector_normalised = matrix / np.sqrt((matrix**2).sum(axis=0))
+        closeness = aggregate(vector_normalised, np.array([0.3, 0.4, 0.3]), "topsis")[0]
+        assert closeness == pytest.approx([0.5037, 0.6581, 0.7482, 0.3340], abs=5e-5)
+        assert competition_ranks(closeness)[0].tolist() == [3, 2, 1, 4]
