@@ -1,12 +1,20 @@
 """The cooperation itself and the evidence from the field: areas, programs, activities, reports and needs."""
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from countries.models import Country
+
+RATING_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+def text_limit(length: int) -> list[MaxLengthValidator]:
+    """TextField's max_length only sizes the form widget; the validator enforces it everywhere."""
+    return [MaxLengthValidator(length)]
 
 
 def rating_constraint(field: str, name: str) -> models.CheckConstraint:
@@ -205,8 +213,8 @@ class MissionReport(models.Model):
     )
     visit_start = models.DateField(_("visit start"))
     visit_end = models.DateField(_("visit end"))
-    summary = models.TextField(_("summary"), max_length=10000)
-    recommendations = models.TextField(_("recommendations"), max_length=10000, blank=True)
+    summary = models.TextField(_("summary"), max_length=10000, validators=text_limit(10000))
+    recommendations = models.TextField(_("recommendations"), max_length=10000, blank=True, validators=text_limit(10000))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -216,7 +224,7 @@ class MissionReport(models.Model):
         null=True,
         blank=True,
     )
-    review_comment = models.TextField(_("review comment"), max_length=5000, blank=True)
+    review_comment = models.TextField(_("review comment"), max_length=5000, blank=True, validators=text_limit(5000))
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     # Incremented on every save so that a second editor working from a stale copy is stopped, not obeyed.
@@ -252,12 +260,16 @@ class AreaAssessment(models.Model):
     area = models.ForeignKey(
         CooperationArea, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("area")
     )
-    need_level = models.PositiveSmallIntegerField(_("need level"), help_text=_("1 (low) to 5 (very high)"))
-    readiness = models.PositiveSmallIntegerField(
-        _("absorptive capacity / readiness"), help_text=_("1 (low) to 5 (very high)")
+    need_level = models.PositiveSmallIntegerField(
+        _("need level"), validators=RATING_VALIDATORS, help_text=_("1 (low) to 5 (very high)")
     )
-    commitment = models.PositiveSmallIntegerField(_("counterpart commitment"), help_text=_("1 (low) to 5 (very high)"))
-    comment = models.TextField(_("comment"), max_length=2000, blank=True)
+    readiness = models.PositiveSmallIntegerField(
+        _("absorptive capacity / readiness"), validators=RATING_VALIDATORS, help_text=_("1 (low) to 5 (very high)")
+    )
+    commitment = models.PositiveSmallIntegerField(
+        _("counterpart commitment"), validators=RATING_VALIDATORS, help_text=_("1 (low) to 5 (very high)")
+    )
+    comment = models.TextField(_("comment"), max_length=2000, blank=True, validators=text_limit(2000))
     history = HistoricalRecords()
 
     class Meta:
@@ -304,8 +316,10 @@ class StakeholderNeed(models.Model):
     stakeholder_group = models.ForeignKey(
         StakeholderGroup, on_delete=models.PROTECT, related_name="needs", verbose_name=_("stakeholder group")
     )
-    description = models.TextField(_("description"), max_length=5000)
-    urgency = models.PositiveSmallIntegerField(_("urgency"), help_text=_("1 (low) to 5 (very urgent)"))
+    description = models.TextField(_("description"), max_length=5000, validators=text_limit(5000))
+    urgency = models.PositiveSmallIntegerField(
+        _("urgency"), validators=RATING_VALIDATORS, help_text=_("1 (low) to 5 (very urgent)")
+    )
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.OTHER)
     raised_on = models.DateField(_("raised on"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)

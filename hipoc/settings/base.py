@@ -141,8 +141,8 @@ REST_FRAMEWORK = {
 }
 
 # Celery: with no broker configured, tasks run in-process so a single `make run` needs nothing else.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL") or "memory://"
-CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
+CELERY_BROKER_URL = env("CELERY_BROKER_URL") or "memory://localhost/"
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL.startswith("memory://")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -163,6 +163,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
     },
 }
+
+# Mission reports may be drafted before the visit, but not this many days ahead of it.
+REPORT_MAX_DAYS_AHEAD = env.int("REPORT_MAX_DAYS_AHEAD", default=30)
 
 # Rankings
 RANKING_DEFAULT_SEED = env.int("RANKING_DEFAULT_SEED", default=20261125)

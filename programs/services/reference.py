@@ -5,9 +5,9 @@ from pathlib import Path
 
 from django.db import transaction
 
-from .models import CooperationArea, ImplementingPartner, StakeholderGroup
+from ..models import CooperationArea, ImplementingPartner, StakeholderGroup
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
 def _rows(name: str) -> list[dict[str, str]]:

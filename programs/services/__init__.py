@@ -1,0 +1,33 @@
+"""Writes to programs. Each function is one action, atomic, validated before it saves."""
+
+from .reference import programs_load_reference_data
+from .reports import (
+    AssessmentFields,
+    NeedFields,
+    ReportFields,
+    StaleReportError,
+    mission_report_approve,
+    mission_report_create,
+    mission_report_delete,
+    mission_report_reopen,
+    mission_report_return,
+    mission_report_submit,
+    mission_report_update,
+    validate_report,
+)
+
+__all__ = [
+    "AssessmentFields",
+    "NeedFields",
+    "ReportFields",
+    "StaleReportError",
+    "mission_report_approve",
+    "mission_report_create",
+    "mission_report_delete",
+    "mission_report_reopen",
+    "mission_report_return",
+    "mission_report_submit",
+    "mission_report_update",
+    "programs_load_reference_data",
+    "validate_report",
+]
