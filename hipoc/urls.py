@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 
 urlpatterns = [
     path("", include("priorities.urls")),
+    path("", include("programs.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The language switcher is on the login page too.

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -249,6 +250,9 @@ class MissionReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.country_id} {self.visit_start:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("report-detail", args=[self.pk])
 
 
 class AreaAssessment(models.Model):

@@ -1,0 +1,150 @@
+"""Forms for the experts' workflow. They parse and show errors; the services decide."""
+
+from django import forms
+from django.forms import BaseFormSet, formset_factory
+from django.utils.translation import gettext_lazy as _
+
+from countries.models import Country
+
+from .models import AreaAssessment, CooperationArea, MissionReport, StakeholderGroup, StakeholderNeed
+from .services import AssessmentFields, NeedFields, ReportFields
+from .services.reports import MESSAGE_AREA_TWICE
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MissionReportForm(forms.ModelForm):
+    country = forms.ModelChoiceField(
+        queryset=Country.objects.oda_eligible().order_by("name"),
+        label=_("Country"),
+        help_text=_("Partner countries are the recipients of official development assistance."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = MissionReport
+        fields = ["kind", "country", "visit_start", "visit_end", "summary", "recommendations"]
+        widgets = {
+            "visit_start": DATE,
+            "visit_end": DATE,
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "recommendations": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def report_fields(self) -> ReportFields:
+        data = self.cleaned_data
+        return ReportFields(
+            kind=data["kind"],
+            country=data["country"],
+            visit_start=data["visit_start"],
+            visit_end=data["visit_end"],
+            summary=data["summary"],
+            recommendations=data.get("recommendations", ""),
+        )
+
+
+class RowStyleMixin:
+    """Bootstrap classes on the inputs of a table row, marked invalid where an error is shown."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            css = (
+                "form-check-input"
+                if name == "DELETE"
+                else (
+                    "form-select form-select-sm"
+                    if isinstance(field.widget, forms.Select)
+                    else "form-control form-control-sm"
+                )
+            )
+            if self.is_bound and name in self.errors:
+                css += " is-invalid"
+            field.widget.attrs["class"] = css
+
+
+def rating(label: str) -> forms.IntegerField:
+    return forms.IntegerField(label=label, min_value=1, max_value=5)
+
+
+class AreaAssessmentForm(RowStyleMixin, forms.ModelForm):
+    area = forms.ModelChoiceField(queryset=CooperationArea.objects.all(), label=_("Area"))
+    need_level = rating(_("Need level"))
+    readiness = rating(_("Readiness"))
+    commitment = rating(_("Commitment"))
+
+    class Meta:
+        model = AreaAssessment
+        fields = ["area", "need_level", "readiness", "commitment", "comment"]
+        widgets = {"comment": forms.TextInput()}
+
+
+class StakeholderNeedRowForm(RowStyleMixin, forms.ModelForm):
+    area = forms.ModelChoiceField(queryset=CooperationArea.objects.all(), label=_("Area"))
+    stakeholder_group = forms.ModelChoiceField(queryset=StakeholderGroup.objects.all(), label=_("Stakeholder group"))
+    urgency = rating(_("Urgency"))
+
+    class Meta:
+        model = StakeholderNeed
+        fields = ["area", "stakeholder_group", "description", "urgency"]
+        widgets = {"description": forms.TextInput()}
+
+
+class RowFormSet(BaseFormSet):
+    """Rows left blank are ignored; rows marked for removal are dropped."""
+
+    def kept(self) -> list[dict]:
+        return [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.has_changed()
+        ]
+
+
+class AssessmentFormSetBase(RowFormSet):
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        areas = [row["area"].pk for row in self.kept()]
+        if len(areas) != len(set(areas)):
+            raise forms.ValidationError(MESSAGE_AREA_TWICE)
+
+    def rows(self) -> list[AssessmentFields]:
+        return [
+            AssessmentFields(
+                area=row["area"],
+                need_level=row["need_level"],
+                readiness=row["readiness"],
+                commitment=row["commitment"],
+                comment=row.get("comment", ""),
+            )
+            for row in self.kept()
+        ]
+
+
+class NeedFormSetBase(RowFormSet):
+    def rows(self) -> list[NeedFields]:
+        return [
+            NeedFields(
+                area=row["area"],
+                stakeholder_group=row["stakeholder_group"],
+                description=row["description"],
+                urgency=row["urgency"],
+            )
+            for row in self.kept()
+        ]
+
+
+AssessmentFormSet = formset_factory(
+    AreaAssessmentForm, formset=AssessmentFormSetBase, extra=1, can_delete=True, max_num=30, validate_max=True
+)
+NeedFormSet = formset_factory(
+    StakeholderNeedRowForm, formset=NeedFormSetBase, extra=1, can_delete=True, max_num=30, validate_max=True
+)
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment to the author"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )

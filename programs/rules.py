@@ -1,0 +1,45 @@
+"""Who may do what with mission reports (django-rules predicates, checked per object).
+
+Experts file reports and change their own while they are drafts or returned; staff read everything
+and review; partner systems see no report at all.
+"""
+
+import rules
+
+from accounts import roles
+
+from .models import MissionReport, ReportStatus
+
+EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+is_staff_member = rules.is_superuser | rules.is_group_member(roles.JPO_STAFF)
+is_expert = rules.is_group_member(roles.EXPERT)
+
+
+@rules.predicate
+def is_author(user, report: MissionReport | None) -> bool:
+    return report is not None and report.author_id == user.pk
+
+
+@rules.predicate
+def is_editable(user, report: MissionReport | None) -> bool:
+    return report is not None and report.status in EDITABLE
+
+
+@rules.predicate
+def is_submitted(user, report: MissionReport | None) -> bool:
+    return report is not None and report.status == ReportStatus.SUBMITTED
+
+
+@rules.predicate
+def is_reviewed(user, report: MissionReport | None) -> bool:
+    return report is not None and report.status == ReportStatus.REVIEWED
+
+
+rules.add_perm("programs.list_reports", is_staff_member | is_expert)
+rules.add_perm("programs.file_report", is_expert)
+rules.add_perm("programs.read_report", is_staff_member | (is_expert & is_author))
+rules.add_perm("programs.edit_report", is_expert & is_author & is_editable)
+rules.add_perm("programs.remove_report", is_expert & is_author & is_editable)
+rules.add_perm("programs.review_report", is_staff_member & is_submitted)
+rules.add_perm("programs.reopen_report", is_staff_member & is_reviewed)

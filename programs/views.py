@@ -1,0 +1,214 @@
+"""Pages of the experts' workflow: mission reports, their review and their history."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from .filtersets import MissionReportFilterSet
+from .forms import AssessmentFormSet, MissionReportForm, NeedFormSet, ReviewForm
+from .models import MissionReport
+from .selectors import reports_visible_to, reports_with_rows
+from .services import (
+    StaleReportError,
+    mission_report_approve,
+    mission_report_create,
+    mission_report_delete,
+    mission_report_reopen,
+    mission_report_return,
+    mission_report_submit,
+    mission_report_update,
+)
+from .tables import MissionReportTable
+
+ASSESSMENTS = "assessments"
+NEEDS = "needs"
+
+
+def _require(request: HttpRequest, permission: str, report: MissionReport | None = None) -> None:
+    if not request.user.has_perm(permission, report):
+        raise PermissionDenied
+
+
+def report_list(request: HttpRequest) -> HttpResponse:
+    _require(request, "programs.list_reports")
+    filterset = MissionReportFilterSet(request.GET, queryset=reports_visible_to(request.user))
+    table = MissionReportTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    title = _("All mission reports") if request.user.is_jpo_staff else _("My reports")
+    return render(request, "programs/missionreport_list.html", {"filter": filterset, "table": table, "title": title})
+
+
+def _apply_errors(error: ValidationError, form, assessments, needs) -> None:
+    """Show a service's refusal next to the field it names."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, messages_ in error.message_dict.items():
+        if field in form.fields:
+            form.add_error(field, messages_)
+        elif field in (ASSESSMENTS, NEEDS):
+            target = assessments if field == ASSESSMENTS else needs
+            target._non_form_errors = target.error_class(messages_)
+        elif field.startswith(f"{ASSESSMENTS}-") or field.startswith(f"{NEEDS}-"):
+            prefix, number, name = field.split("-", 2)
+            formset = assessments if prefix == ASSESSMENTS else needs
+            kept = [row for row in formset.forms if row.has_changed() and not row.cleaned_data.get("DELETE")]
+            kept[int(number) - 1].add_error(name if name in kept[0].fields else None, messages_)
+        else:
+            form.add_error(None, messages_)
+
+
+def _edit(request: HttpRequest, report: MissionReport | None) -> HttpResponse:
+    status = 200
+    if request.method == "POST":
+        form = MissionReportForm(request.POST, instance=report)
+        assessments = AssessmentFormSet(request.POST, prefix=ASSESSMENTS)
+        needs = NeedFormSet(request.POST, prefix=NEEDS)
+        if form.is_valid() and assessments.is_valid() and needs.is_valid():
+            try:
+                if report is None:
+                    report = mission_report_create(
+                        author=request.user,
+                        fields=form.report_fields(),
+                        assessments=assessments.rows(),
+                        needs=needs.rows(),
+                    )
+                else:
+                    report = mission_report_update(
+                        report=report,
+                        by=request.user,
+                        version=form.cleaned_data["version"] or 0,
+                        fields=form.report_fields(),
+                        assessments=assessments.rows(),
+                        needs=needs.rows(),
+                    )
+                if "submit" in request.POST:
+                    mission_report_submit(report=report, by=request.user)
+                    messages.success(request, _("Report submitted for review."))
+                else:
+                    messages.success(request, _("Draft saved."))
+                return redirect(report)
+            except StaleReportError:
+                status = 409
+                form.add_error(None, _(StaleReportError.message))
+                form.stale = True
+            except ValidationError as error:
+                _apply_errors(error, form, assessments, needs)
+        if status == 200:
+            status = 400
+    else:
+        initial = {"version": report.version} if report else {}
+        form = MissionReportForm(instance=report, initial=initial)
+        assessments = AssessmentFormSet(
+            prefix=ASSESSMENTS,
+            initial=[
+                {name: getattr(row, name) for name in ("area", "need_level", "readiness", "commitment", "comment")}
+                for row in report.assessments.select_related("area")
+            ]
+            if report
+            else None,
+        )
+        needs = NeedFormSet(
+            prefix=NEEDS,
+            initial=[
+                {name: getattr(row, name) for name in ("area", "stakeholder_group", "description", "urgency")}
+                for row in report.needs.select_related("area", "stakeholder_group")
+            ]
+            if report
+            else None,
+        )
+    context = {"form": form, "assessments": assessments, "needs": needs, "report": report}
+    return render(request, "programs/missionreport_form.html", context, status=status)
+
+
+def report_create(request: HttpRequest) -> HttpResponse:
+    _require(request, "programs.file_report")
+    return _edit(request, None)
+
+
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(MissionReport, pk=pk)
+    _require(request, "programs.edit_report", report)
+    return _edit(request, report)
+
+
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(reports_with_rows(), pk=pk)
+    _require(request, "programs.read_report", report)
+    return render(request, "programs/missionreport_detail.html", {"report": report, "review_form": ReviewForm()})
+
+
+@require_POST
+def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(MissionReport, pk=pk)
+    _require(request, "programs.edit_report", report)
+    try:
+        mission_report_submit(report=report, by=request.user)
+        messages.success(request, _("Report submitted for review."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(report)
+
+
+@require_POST
+def report_review(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(MissionReport, pk=pk)
+    _require(request, "programs.review_report", report)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            if request.POST.get("decision") == "approve":
+                mission_report_approve(report=report, by=request.user)
+                messages.success(request, _("Report approved: it now counts in the ranking."))
+            else:
+                mission_report_return(report=report, by=request.user, comment=form.cleaned_data["comment"])
+                messages.success(request, _("Report returned to its author."))
+            return redirect(report)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error("comment", message)
+    report = get_object_or_404(reports_with_rows(), pk=pk)
+    return render(request, "programs/missionreport_detail.html", {"report": report, "review_form": form}, status=400)
+
+
+@require_POST
+def report_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(MissionReport, pk=pk)
+    _require(request, "programs.reopen_report", report)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            mission_report_reopen(report=report, by=request.user, comment=form.cleaned_data["comment"])
+            messages.success(request, _("Report reopened and returned to its author."))
+            return redirect(report)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error("comment", message)
+    report = get_object_or_404(reports_with_rows(), pk=pk)
+    return render(request, "programs/missionreport_detail.html", {"report": report, "review_form": form}, status=400)
+
+
+@require_POST
+def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(MissionReport, pk=pk)
+    _require(request, "programs.remove_report", report)
+    mission_report_delete(report=report, by=request.user)
+    messages.success(request, _("Report deleted."))
+    return redirect(reverse("report-list"))
+
+
+def report_history(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(MissionReport.objects.select_related("country"), pk=pk)
+    _require(request, "programs.read_report", report)
+    records = report.history.select_related("history_user").order_by("-history_date")
+    changes = []
+    for record in records:
+        previous = record.prev_record
+        delta = record.diff_against(previous).changes if previous else []
+        changes.append({"record": record, "changes": [c for c in delta if c.field != "version"]})
+    return render(request, "programs/missionreport_history.html", {"report": report, "changes": changes})
