@@ -6,30 +6,52 @@ from django.utils.translation import gettext_lazy as _
 
 from countries.models import Country
 
-from .models import AreaAssessment, CooperationArea, MissionReport, StakeholderGroup, StakeholderNeed
-from .services import AssessmentFields, NeedFields, ReportFields
+from .models import AreaAssessment, CooperationArea, MissionReport, ReportKind, StakeholderGroup, StakeholderNeed
+from .services import AssessmentFields, NeedFields, ReportFields, validate_report
 from .services.reports import MESSAGE_AREA_TWICE
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class MissionReportForm(forms.ModelForm):
+class MissionReportForm(forms.Form):
+    """The report's own fields. A plain form: the service validates and saves the report and its rows."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "---------"), *ReportKind.choices])
     country = forms.ModelChoiceField(
         queryset=Country.objects.oda_eligible().order_by("name"),
         label=_("Country"),
         help_text=_("Partner countries are the recipients of official development assistance."),
     )
+    visit_start = forms.DateField(label=_("Visit start"), widget=DATE)
+    visit_end = forms.DateField(label=_("Visit end"), widget=DATE)
+    summary = forms.CharField(label=_("Summary"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4}))
+    recommendations = forms.CharField(
+        label=_("Recommendations"), max_length=10000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    class Meta:
-        model = MissionReport
-        fields = ["kind", "country", "visit_start", "visit_end", "summary", "recommendations"]
-        widgets = {
-            "visit_start": DATE,
-            "visit_end": DATE,
-            "summary": forms.Textarea(attrs={"rows": 4}),
-            "recommendations": forms.Textarea(attrs={"rows": 3}),
-        }
+    def __init__(self, *args, instance: MissionReport | None = None, **kwargs) -> None:
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "kind": instance.kind,
+                "country": instance.country_id,
+                "visit_start": instance.visit_start,
+                "visit_end": instance.visit_end,
+                "summary": instance.summary,
+                "recommendations": instance.recommendations,
+                "version": instance.version,
+            }
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not self.errors:
+            try:
+                validate_report(self.report_fields(), [])
+            except forms.ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    self.add_error(field if field in self.fields else None, messages)
+        return data
 
     def report_fields(self) -> ReportFields:
         data = self.cleaned_data

@@ -2,12 +2,15 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
+
+from accounts.models import User
 
 from .filtersets import MissionReportFilterSet
 from .forms import AssessmentFormSet, MissionReportForm, NeedFormSet, ReviewForm
@@ -63,6 +66,28 @@ def _apply_errors(error: ValidationError, form, assessments, needs) -> None:
             form.add_error(None, messages_)
 
 
+def _save_and_maybe_submit(request, report, form, assessments, needs) -> MissionReport:
+    if report is None:
+        report = mission_report_create(
+            author=request.user, fields=form.report_fields(), assessments=assessments.rows(), needs=needs.rows()
+        )
+    else:
+        report = mission_report_update(
+            report=report,
+            by=request.user,
+            version=form.cleaned_data["version"] or 0,
+            fields=form.report_fields(),
+            assessments=assessments.rows(),
+            needs=needs.rows(),
+        )
+    if "submit" in request.POST:
+        report = mission_report_submit(report=report, by=request.user)
+        messages.success(request, _("Report submitted for review."))
+    else:
+        messages.success(request, _("Draft saved."))
+    return report
+
+
 def _edit(request: HttpRequest, report: MissionReport | None) -> HttpResponse:
     status = 200
     if request.method == "POST":
@@ -71,39 +96,20 @@ def _edit(request: HttpRequest, report: MissionReport | None) -> HttpResponse:
         needs = NeedFormSet(request.POST, prefix=NEEDS)
         if form.is_valid() and assessments.is_valid() and needs.is_valid():
             try:
-                if report is None:
-                    report = mission_report_create(
-                        author=request.user,
-                        fields=form.report_fields(),
-                        assessments=assessments.rows(),
-                        needs=needs.rows(),
-                    )
-                else:
-                    report = mission_report_update(
-                        report=report,
-                        by=request.user,
-                        version=form.cleaned_data["version"] or 0,
-                        fields=form.report_fields(),
-                        assessments=assessments.rows(),
-                        needs=needs.rows(),
-                    )
-                if "submit" in request.POST:
-                    mission_report_submit(report=report, by=request.user)
-                    messages.success(request, _("Report submitted for review."))
-                else:
-                    messages.success(request, _("Draft saved."))
+                # Saving and submitting succeed or fail together: a refused submission saves nothing.
+                with transaction.atomic():
+                    report = _save_and_maybe_submit(request, report, form, assessments, needs)
                 return redirect(report)
             except StaleReportError:
                 status = 409
-                form.add_error(None, _(StaleReportError.message))
+                form.add_error(None, StaleReportError.message)
                 form.stale = True
             except ValidationError as error:
                 _apply_errors(error, form, assessments, needs)
         if status == 200:
             status = 400
     else:
-        initial = {"version": report.version} if report else {}
-        form = MissionReportForm(instance=report, initial=initial)
+        form = MissionReportForm(instance=report)
         assessments = AssessmentFormSet(
             prefix=ASSESSMENTS,
             initial=[
@@ -205,10 +211,24 @@ def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def report_history(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(MissionReport.objects.select_related("country"), pk=pk)
     _require(request, "programs.read_report", report)
-    records = report.history.select_related("history_user").order_by("-history_date")
+    records = list(report.history.select_related("history_user").order_by("-history_date"))
+    # Foreign keys are stored as ids in the history; show the people by name.
+    people = {user.pk: str(user) for user in User.objects.filter(pk__in={r.reviewer_id for r in records} - {None})}
     changes = []
-    for record in records:
-        previous = record.prev_record
-        delta = record.diff_against(previous).changes if previous else []
-        changes.append({"record": record, "changes": [c for c in delta if c.field != "version"]})
+    for older, record in zip([*records[1:], None], records, strict=True):
+        delta = record.diff_against(older).changes if older else []
+        changes.append(
+            {
+                "record": record,
+                "changes": [
+                    {
+                        "field": MissionReport._meta.get_field(change.field).verbose_name,
+                        "old": people.get(change.old, change.old) if change.field == "reviewer" else change.old,
+                        "new": people.get(change.new, change.new) if change.field == "reviewer" else change.new,
+                    }
+                    for change in delta
+                    if change.field not in ("version", "updated_at")
+                ],
+            }
+        )
     return render(request, "programs/missionreport_history.html", {"report": report, "changes": changes})
