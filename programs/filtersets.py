@@ -7,7 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from countries.models import Country
 
-from .models import MissionReport, ReportKind, ReportStatus
+from .models import (
+    CooperationArea,
+    MissionReport,
+    NeedStatus,
+    ReportKind,
+    ReportStatus,
+    StakeholderGroup,
+    StakeholderNeed,
+)
 
 
 class MissionReportFilterSet(django_filters.FilterSet):
@@ -35,3 +43,21 @@ class MissionReportFilterSet(django_filters.FilterSet):
     class Meta:
         model = MissionReport
         fields = ["country", "kind", "status", "author"]
+
+
+class StakeholderNeedFilterSet(django_filters.FilterSet):
+    country = django_filters.ModelChoiceFilter(
+        queryset=Country.objects.oda_eligible().order_by("name"), label=_("Country")
+    )
+    area = django_filters.ModelChoiceFilter(queryset=CooperationArea.objects.all(), label=_("Area"))
+    stakeholder_group = django_filters.ModelChoiceFilter(
+        queryset=StakeholderGroup.objects.all(), label=_("Stakeholder group")
+    )
+    status = django_filters.ChoiceFilter(choices=NeedStatus.choices, label=_("Status"))
+    urgency_min = django_filters.NumberFilter(
+        field_name="urgency", lookup_expr="gte", label=_("Urgency at least"), min_value=1, max_value=5
+    )
+
+    class Meta:
+        model = StakeholderNeed
+        fields = ["country", "area", "stakeholder_group", "status"]

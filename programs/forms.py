@@ -6,8 +6,17 @@ from django.utils.translation import gettext_lazy as _
 
 from countries.models import Country
 
-from .models import AreaAssessment, CooperationArea, MissionReport, ReportKind, StakeholderGroup, StakeholderNeed
-from .services import AssessmentFields, NeedFields, ReportFields, validate_report
+from .models import (
+    AreaAssessment,
+    CooperationArea,
+    MissionReport,
+    NeedSource,
+    NeedStatus,
+    ReportKind,
+    StakeholderGroup,
+    StakeholderNeed,
+)
+from .services import AssessmentFields, NeedFields, NeedRecord, ReportFields, validate_report
 from .services.reports import MESSAGE_AREA_TWICE
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -170,3 +179,78 @@ class ReviewForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment to the author"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class StakeholderNeedForm(forms.Form):
+    country = forms.ModelChoiceField(queryset=Country.objects.oda_eligible().order_by("name"), label=_("Country"))
+    area = forms.ModelChoiceField(queryset=CooperationArea.objects.all(), label=_("Area"))
+    stakeholder_group = forms.ModelChoiceField(queryset=StakeholderGroup.objects.all(), label=_("Stakeholder group"))
+    description = forms.CharField(label=_("Description"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    urgency = rating(_("Urgency (1 = low, 5 = very urgent)"))
+    source = forms.ChoiceField(
+        label=_("Source"), choices=[choice for choice in NeedSource.choices if choice[0] != NeedSource.MISSION_REPORT]
+    )
+    raised_on = forms.DateField(label=_("Raised on"), widget=DATE)
+
+    def __init__(self, *args, instance: StakeholderNeed | None = None, **kwargs) -> None:
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = {name: getattr(instance, name) for name in self.base_fields}
+        super().__init__(*args, **kwargs)
+        if instance is not None and instance.report_id is not None:
+            # A need heard in a report keeps the report as its source.
+            del self.fields["source"]
+
+    def record(self) -> NeedRecord:
+        data = self.cleaned_data
+        return NeedRecord(
+            country=data["country"],
+            area=data["area"],
+            stakeholder_group=data["stakeholder_group"],
+            description=data["description"],
+            urgency=data["urgency"],
+            source=data.get("source", NeedSource.MISSION_REPORT),
+            raised_on=data["raised_on"],
+        )
+
+
+class NeedStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=NeedStatus.choices)
+
+
+IMPORT_FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
+IMPORT_MAX_BYTES = 2 * 1024 * 1024
+
+
+class NeedImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV or XLSX file"),
+        help_text=_(
+            "Columns: country, area, stakeholder_group, description, urgency, source, raised_on (YYYY-MM-DD), "
+            "and optionally status."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        suffix = "." + upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+        if suffix not in IMPORT_FORMATS:
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        if upload.size > IMPORT_MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 2 MB."))
+        return upload
+
+    def dataset(self):
+        """The upload as a tablib dataset, or a form error when it cannot be read."""
+        import tablib
+
+        upload = self.cleaned_data["file"]
+        content = upload.read()
+        kind = IMPORT_FORMATS["." + upload.name.rsplit(".", 1)[-1].lower()]
+        try:
+            if kind == "csv":
+                return tablib.Dataset().load(content.decode("utf-8-sig"), format="csv")
+            return tablib.Dataset().load(content, format="xlsx")
+        except Exception as error:
+            raise forms.ValidationError(
+                _("The file could not be read as %(kind)s: %(error)s") % {"kind": kind.upper(), "error": error}
+            ) from None

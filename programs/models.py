@@ -360,3 +360,6 @@ class StakeholderNeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.country_id} / {self.area} — urgency {self.urgency}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("need-detail", args=[self.pk])

@@ -43,3 +43,18 @@ rules.add_perm("programs.edit_report", is_expert & is_author & is_editable)
 rules.add_perm("programs.remove_report", is_expert & is_author & is_editable)
 rules.add_perm("programs.review_report", is_staff_member & is_submitted)
 rules.add_perm("programs.reopen_report", is_staff_member & is_reviewed)
+
+
+@rules.predicate
+def recorded_need(user, need) -> bool:
+    """An expert's own need: one they recorded or one heard in their report."""
+    if need is None:
+        return False
+    return need.created_by_id == user.pk or (need.report_id is not None and need.report.author_id == user.pk)
+
+
+rules.add_perm("programs.list_needs", is_staff_member | is_expert)
+rules.add_perm("programs.record_need", is_staff_member | is_expert)
+rules.add_perm("programs.read_need", is_staff_member | (is_expert & recorded_need))
+rules.add_perm("programs.edit_need", is_staff_member | (is_expert & recorded_need))
+rules.add_perm("programs.import_needs", is_staff_member)

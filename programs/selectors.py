@@ -1,10 +1,10 @@
 """Reads for the experts' workflow, with their related rows fetched up front."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.models import User
 
-from .models import MissionReport
+from .models import MissionReport, StakeholderNeed
 
 
 def reports_visible_to(user: User) -> QuerySet[MissionReport]:
@@ -21,3 +21,13 @@ def reports_with_rows() -> QuerySet[MissionReport]:
     return MissionReport.objects.select_related("country", "author", "reviewer").prefetch_related(
         "assessments__area", "needs__area", "needs__stakeholder_group"
     )
+
+
+def needs_visible_to(user: User) -> QuerySet[StakeholderNeed]:
+    """All needs for staff; for an expert those they recorded or heard in their own reports."""
+    needs = StakeholderNeed.objects.select_related("country", "area", "stakeholder_group", "report__author")
+    if user.is_jpo_staff:
+        return needs
+    if user.is_expert:
+        return needs.filter(Q(created_by=user) | Q(report__author=user))
+    return needs.none()

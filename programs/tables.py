@@ -3,7 +3,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from .models import MissionReport
+from .models import MissionReport, StakeholderNeed
 
 
 class MissionReportTable(tables.Table):
@@ -23,3 +23,32 @@ class MissionReportTable(tables.Table):
 
     def render_country(self, value):
         return value.name
+
+
+class StakeholderNeedTable(tables.Table):
+    raised_on = tables.DateColumn(verbose_name=_("Raised on"), linkify=True, format="Y-m-d")
+    country = tables.Column(verbose_name=_("Country"), order_by=("country__name",))
+    area = tables.Column(verbose_name=_("Area"), order_by=("area__position",))
+    stakeholder_group = tables.Column(verbose_name=_("Stakeholder group"), order_by=("stakeholder_group__position",))
+    description = tables.Column(verbose_name=_("Description"), orderable=False)
+    urgency = tables.Column(verbose_name=_("Urgency"))
+    status = tables.Column(verbose_name=_("Status"))
+
+    class Meta:
+        model = StakeholderNeed
+        fields = ("raised_on", "country", "area", "stakeholder_group", "description", "urgency", "status")
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        order_by = ("-raised_on",)
+        per_page = 25
+
+    def render_country(self, value):
+        return value.name
+
+    def render_area(self, value):
+        return value.name
+
+    def render_stakeholder_group(self, value):
+        return value.name
+
+    def render_description(self, value):
+        return value if len(value) <= 90 else f"{value[:89]}…"

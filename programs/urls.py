@@ -1,15 +1,23 @@
 from django.urls import path
 
-from . import views
+from .views import needs, reports
 
 urlpatterns = [
-    path("reports/", views.report_list, name="report-list"),
-    path("reports/new/", views.report_create, name="report-create"),
-    path("reports/<int:pk>/", views.report_detail, name="report-detail"),
-    path("reports/<int:pk>/edit/", views.report_edit, name="report-edit"),
-    path("reports/<int:pk>/submit/", views.report_submit, name="report-submit"),
-    path("reports/<int:pk>/review/", views.report_review, name="report-review"),
-    path("reports/<int:pk>/reopen/", views.report_reopen, name="report-reopen"),
-    path("reports/<int:pk>/delete/", views.report_delete, name="report-delete"),
-    path("reports/<int:pk>/history/", views.report_history, name="report-history"),
+    path("reports/", reports.report_list, name="report-list"),
+    path("reports/new/", reports.report_create, name="report-create"),
+    path("reports/<int:pk>/", reports.report_detail, name="report-detail"),
+    path("reports/<int:pk>/edit/", reports.report_edit, name="report-edit"),
+    path("reports/<int:pk>/submit/", reports.report_submit, name="report-submit"),
+    path("reports/<int:pk>/review/", reports.report_review, name="report-review"),
+    path("reports/<int:pk>/reopen/", reports.report_reopen, name="report-reopen"),
+    path("reports/<int:pk>/delete/", reports.report_delete, name="report-delete"),
+    path("reports/<int:pk>/history/", reports.report_history, name="report-history"),
+    path("needs/", needs.need_list, name="need-list"),
+    path("needs/new/", needs.need_create_view, name="need-create"),
+    path("needs/import/", needs.needs_import_view, name="needs-import"),
+    path("needs/export/", needs.needs_export, name="needs-export"),
+    path("needs/<int:pk>/", needs.need_detail, name="need-detail"),
+    path("needs/<int:pk>/edit/", needs.need_edit, name="need-edit"),
+    path("needs/<int:pk>/status/", needs.need_status, name="need-status"),
+    path("needs/<int:pk>/history/", needs.need_history, name="need-history"),
 ]

@@ -1,5 +1,6 @@
 """Writes to programs. Each function is one action, atomic, validated before it saves."""
 
+from .needs import ImportOutcome, NeedRecord, need_change_status, need_create, need_update, needs_import, validate_need
 from .reference import programs_load_reference_data
 from .reports import (
     AssessmentFields,
@@ -18,7 +19,9 @@ from .reports import (
 
 __all__ = [
     "AssessmentFields",
+    "ImportOutcome",
     "NeedFields",
+    "NeedRecord",
     "ReportFields",
     "StaleReportError",
     "mission_report_approve",
@@ -28,6 +31,11 @@ __all__ = [
     "mission_report_return",
     "mission_report_submit",
     "mission_report_update",
+    "need_change_status",
+    "need_create",
+    "need_update",
+    "needs_import",
     "programs_load_reference_data",
+    "validate_need",
     "validate_report",
 ]

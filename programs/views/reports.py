@@ -12,11 +12,11 @@ from django_tables2 import RequestConfig
 
 from accounts.models import User
 
-from .filtersets import MissionReportFilterSet
-from .forms import AssessmentFormSet, MissionReportForm, NeedFormSet, ReviewForm
-from .models import MissionReport
-from .selectors import reports_visible_to, reports_with_rows
-from .services import (
+from ..filtersets import MissionReportFilterSet
+from ..forms import AssessmentFormSet, MissionReportForm, NeedFormSet, ReviewForm
+from ..models import MissionReport
+from ..selectors import reports_visible_to, reports_with_rows
+from ..services import (
     StaleReportError,
     mission_report_approve,
     mission_report_create,
@@ -26,7 +26,7 @@ from .services import (
     mission_report_submit,
     mission_report_update,
 )
-from .tables import MissionReportTable
+from ..tables import MissionReportTable
 
 ASSESSMENTS = "assessments"
 NEEDS = "needs"

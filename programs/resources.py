@@ -1,0 +1,79 @@
+"""Spreadsheet import and export of stakeholder needs (django-import-export)."""
+
+from import_export import fields, resources, widgets
+
+from countries.models import Country
+
+from .models import CooperationArea, NeedStatus, StakeholderGroup, StakeholderNeed
+
+# A cell a spreadsheet would run as a formula (OWASP "CSV injection"); exported with a leading quote.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class CodeWidget(widgets.ForeignKeyWidget):
+    """A foreign key given by its code; an unknown code is a clear error on that cell."""
+
+    def __init__(self, model, field: str, hint: str) -> None:
+        super().__init__(model, field)
+        self.hint = hint
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except self.model.DoesNotExist:
+            raise ValueError(f"Unknown code {value!r}: {self.hint}") from None
+
+
+class StakeholderNeedResource(resources.ModelResource):
+    country = fields.Field(
+        attribute="country",
+        column_name="country",
+        widget=CodeWidget(Country, "iso3", "use an upper-case ISO 3166-1 alpha-3 code such as VNM"),
+    )
+    area = fields.Field(
+        attribute="area",
+        column_name="area",
+        widget=CodeWidget(CooperationArea, "code", "use a cooperation-area code such as patent_examination"),
+    )
+    stakeholder_group = fields.Field(
+        attribute="stakeholder_group",
+        column_name="stakeholder_group",
+        widget=CodeWidget(StakeholderGroup, "code", "use a stakeholder-group code such as ip_office"),
+    )
+    raised_on = fields.Field(attribute="raised_on", column_name="raised_on", widget=widgets.DateWidget("%Y-%m-%d"))
+
+    class Meta:
+        model = StakeholderNeed
+        fields = (
+            "id",
+            "country",
+            "area",
+            "stakeholder_group",
+            "description",
+            "urgency",
+            "source",
+            "raised_on",
+            "status",
+        )
+        export_order = fields
+        clean_model_instances = True
+        skip_unchanged = False
+
+    def __init__(self, *, user=None, validate=None) -> None:
+        super().__init__()
+        self.user = user
+        self.validate = validate
+
+    def before_save_instance(self, instance, row, **kwargs) -> None:
+        if not instance.pk:
+            instance.created_by = self.user
+            instance.status = instance.status or NeedStatus.OPEN
+        instance._history_user = self.user
+        if self.validate is not None:
+            self.validate(instance)
+
+    def export_field(self, field, instance, **kwargs):
+        value = super().export_field(field, instance, **kwargs)
+        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+            return "'" + value
+        return value

@@ -1,0 +1,153 @@
+"""Writes to stakeholder needs: recording them, editing them and moving them through their statuses."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from countries.models import Country
+
+from ..models import CooperationArea, NeedSource, NeedStatus, StakeholderGroup, StakeholderNeed
+from ..signals import evidence_changed
+
+# Open → being addressed → met or withdrawn; a closed need can be reopened.
+TRANSITIONS = {
+    NeedStatus.OPEN: {NeedStatus.BEING_ADDRESSED, NeedStatus.MET, NeedStatus.WITHDRAWN},
+    NeedStatus.BEING_ADDRESSED: {NeedStatus.MET, NeedStatus.WITHDRAWN, NeedStatus.OPEN},
+    NeedStatus.MET: {NeedStatus.OPEN},
+    NeedStatus.WITHDRAWN: {NeedStatus.OPEN},
+}
+MESSAGE_FUTURE = _("A need cannot be raised in the future.")
+MESSAGE_COUNTRY = _("%(country)s is not an ODA recipient, so it cannot be a partner country.")
+MESSAGE_TRANSITION = _("A need that is %(current)s cannot become %(new)s.")
+MESSAGE_REPORT_SOURCE = _("Needs from a mission report are recorded through the report.")
+
+
+@dataclass(frozen=True)
+class NeedRecord:
+    country: Country
+    area: CooperationArea
+    stakeholder_group: StakeholderGroup
+    description: str
+    urgency: int
+    source: str
+    raised_on: date
+
+
+def validate_need(record: NeedRecord, *, today: date | None = None) -> None:
+    today = today or timezone.localdate()
+    errors: dict[str, list] = {}
+    if record.raised_on and record.raised_on > today:
+        errors["raised_on"] = [MESSAGE_FUTURE]
+    if record.country and not record.country.is_oda_eligible:
+        errors["country"] = [ValidationError(MESSAGE_COUNTRY, params={"country": record.country.name})]
+    if record.source == NeedSource.MISSION_REPORT:
+        errors["source"] = [MESSAGE_REPORT_SOURCE]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _changed(need: StakeholderNeed) -> None:
+    transaction.on_commit(lambda: evidence_changed.send(sender=StakeholderNeed, countries=[need.country_id]))
+
+
+@transaction.atomic
+def need_create(*, by: User, record: NeedRecord) -> StakeholderNeed:
+    validate_need(record)
+    need = StakeholderNeed(created_by=by, status=NeedStatus.OPEN, **record.__dict__)
+    need.full_clean()
+    need._history_user = by
+    need.save()
+    _changed(need)
+    return need
+
+
+@transaction.atomic
+def need_update(*, need: StakeholderNeed, by: User, record: NeedRecord) -> StakeholderNeed:
+    """Correct a need's details; one raised in a mission report keeps its source and report."""
+    locked = StakeholderNeed.objects.select_for_update().get(pk=need.pk)
+    if locked.report_id is not None:
+        record = NeedRecord(**{**record.__dict__, "source": NeedSource.MISSION_REPORT})
+    else:
+        validate_need(record)
+    for name, value in record.__dict__.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    locked._history_user = by
+    locked.save()
+    _changed(locked)
+    return locked
+
+
+@transaction.atomic
+def need_change_status(*, need: StakeholderNeed, by: User, status: str) -> StakeholderNeed:
+    locked = StakeholderNeed.objects.select_for_update().get(pk=need.pk)
+    if status not in TRANSITIONS.get(locked.status, set()):
+        new = NeedStatus(status).label if status in NeedStatus.values else status
+        error = ValidationError(MESSAGE_TRANSITION, params={"current": locked.get_status_display(), "new": new})
+        raise ValidationError({"status": [error]})
+    locked.status = status
+    locked._history_user = by
+    locked.save()
+    _changed(locked)
+    return locked
+
+
+@dataclass
+class ImportOutcome:
+    """What an import did or would do: rows by kind, and errors by row number (1 = first data row)."""
+
+    totals: dict[str, int]
+    row_errors: dict[int, list[str]]
+    committed: bool
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.row_errors)
+
+
+def _record_of(need: StakeholderNeed) -> NeedRecord:
+    return NeedRecord(
+        country=need.country,
+        area=need.area,
+        stakeholder_group=need.stakeholder_group,
+        description=need.description,
+        urgency=need.urgency,
+        source=need.source,
+        raised_on=need.raised_on,
+    )
+
+
+def needs_import(*, by: User, dataset, commit: bool) -> ImportOutcome:
+    """Import needs from a tablib dataset: every row is checked first and nothing is written unless all pass."""
+    from ..resources import StakeholderNeedResource
+
+    def validate(need: StakeholderNeed) -> None:
+        validate_need(_record_of(need))
+
+    resource = StakeholderNeedResource(user=by, validate=validate)
+    preview = resource.import_data(dataset, dry_run=True, use_transactions=True, rollback_on_validation_errors=True)
+    row_errors: dict[int, list[str]] = {}
+    for number, row in enumerate(preview.rows, start=1):
+        if row.validation_error is not None:
+            row_errors[number] = [
+                f"{field}: {message}"
+                for field, messages in row.validation_error.message_dict.items()
+                for message in messages
+            ]
+    for number, errors in preview.row_errors():
+        row_errors.setdefault(number, []).extend(str(error.error) for error in errors)
+    totals = dict(preview.totals)
+    if not commit or row_errors:
+        return ImportOutcome(totals=totals, row_errors=row_errors, committed=False)
+    with transaction.atomic():
+        result = resource.import_data(dataset, dry_run=False, use_transactions=True, rollback_on_validation_errors=True)
+        if result.has_errors() or result.has_validation_errors():
+            raise ValidationError(_("The file changed between the preview and the import; nothing was imported."))
+        countries = sorted({row.instance.country_id for row in result.rows if row.instance is not None})
+        transaction.on_commit(lambda: evidence_changed.send(sender=StakeholderNeed, countries=countries))
+    return ImportOutcome(totals=dict(result.totals), row_errors={}, committed=True)

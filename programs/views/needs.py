@@ -1,0 +1,185 @@
+"""Pages for stakeholder needs: the filtered list, recording and editing, statuses, import and export."""
+
+import base64
+import io
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from ..filtersets import StakeholderNeedFilterSet
+from ..forms import NeedImportForm, NeedStatusForm, StakeholderNeedForm
+from ..models import StakeholderNeed
+from ..resources import StakeholderNeedResource
+from ..selectors import needs_visible_to
+from ..services import need_change_status, need_create, need_update, needs_import
+from ..services.needs import TRANSITIONS
+from ..tables import StakeholderNeedTable
+
+IMPORT_SESSION_KEY = "needs-import"
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _require(request: HttpRequest, permission: str, need: StakeholderNeed | None = None) -> None:
+    if not request.user.has_perm(permission, need):
+        raise PermissionDenied
+
+
+def need_list(request: HttpRequest) -> HttpResponse:
+    _require(request, "programs.list_needs")
+    filterset = StakeholderNeedFilterSet(request.GET, queryset=needs_visible_to(request.user))
+    table = StakeholderNeedTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    return render(request, "programs/stakeholderneed_list.html", {"filter": filterset, "table": table})
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, field_messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, field_messages)
+    else:
+        form.add_error(None, error)
+
+
+def need_create_view(request: HttpRequest) -> HttpResponse:
+    _require(request, "programs.record_need")
+    form = StakeholderNeedForm(request.POST or None, initial={"raised_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            need = need_create(by=request.user, record=form.record())
+            messages.success(request, _("Need recorded."))
+            return redirect(need)
+        except ValidationError as error:
+            _apply_errors(form, error)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "programs/stakeholderneed_form.html", {"form": form, "need": None}, status=status)
+
+
+def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    need = get_object_or_404(StakeholderNeed.objects.select_related("report"), pk=pk)
+    _require(request, "programs.edit_need", need)
+    form = StakeholderNeedForm(request.POST or None, instance=need)
+    if request.method == "POST" and form.is_valid():
+        try:
+            need = need_update(need=need, by=request.user, record=form.record())
+            messages.success(request, _("Need updated."))
+            return redirect(need)
+        except ValidationError as error:
+            _apply_errors(form, error)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "programs/stakeholderneed_form.html", {"form": form, "need": need}, status=status)
+
+
+def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    need = get_object_or_404(needs_visible_to(request.user).select_related("created_by"), pk=pk)
+    _require(request, "programs.read_need", need)
+    allowed = TRANSITIONS[need.status]
+    form = NeedStatusForm()
+    form.fields["status"].choices = [
+        (value, label) for value, label in form.fields["status"].choices if value in allowed
+    ]
+    return render(request, "programs/stakeholderneed_detail.html", {"need": need, "status_form": form})
+
+
+@require_POST
+def need_status(request: HttpRequest, pk: int) -> HttpResponse:
+    need = get_object_or_404(StakeholderNeed.objects.select_related("report"), pk=pk)
+    _require(request, "programs.edit_need", need)
+    form = NeedStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            need_change_status(need=need, by=request.user, status=form.cleaned_data["status"])
+            messages.success(request, _("Status changed."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, _("Choose a status."))
+    return redirect(need)
+
+
+def need_history(request: HttpRequest, pk: int) -> HttpResponse:
+    need = get_object_or_404(StakeholderNeed.objects.select_related("report"), pk=pk)
+    _require(request, "programs.read_need", need)
+    records = list(need.history.select_related("history_user").order_by("-history_date"))
+    changes = []
+    for older, record in zip([*records[1:], None], records, strict=True):
+        delta = record.diff_against(older).changes if older else []
+        changes.append(
+            {
+                "record": record,
+                "changes": [
+                    {"field": StakeholderNeed._meta.get_field(c.field).verbose_name, "old": c.old, "new": c.new}
+                    for c in delta
+                    if c.field not in ("updated_at",)
+                ],
+            }
+        )
+    return render(request, "programs/stakeholderneed_history.html", {"need": need, "changes": changes})
+
+
+def needs_export(request: HttpRequest) -> HttpResponse:
+    _require(request, "programs.list_needs")
+    kind = request.GET.get("format", "csv")
+    if kind not in EXPORT_TYPES:
+        return HttpResponse(_("Choose csv or xlsx."), status=400, content_type="text/plain")
+    filterset = StakeholderNeedFilterSet(request.GET, queryset=needs_visible_to(request.user))
+    dataset = StakeholderNeedResource().export(queryset=filterset.qs)
+    body = dataset.export(kind)
+    response = HttpResponse(body if isinstance(body, bytes) else body.encode("utf-8"), content_type=EXPORT_TYPES[kind])
+    response["Content-Disposition"] = f'attachment; filename="stakeholder-needs.{kind}"'
+    return response
+
+
+def needs_import_view(request: HttpRequest) -> HttpResponse:
+    """Upload → preview with every row's errors → import all rows, or none."""
+    _require(request, "programs.import_needs")
+    form = NeedImportForm()
+    outcome = None
+    status = 200
+    if request.method == "POST" and "confirm" in request.POST:
+        stored = request.session.pop(IMPORT_SESSION_KEY, None)
+        if stored is None:
+            messages.error(request, _("Upload the file again: the preview has expired."))
+            return redirect(reverse("needs-import"))
+        dataset = _dataset_from_session(stored)
+        try:
+            outcome = needs_import(by=request.user, dataset=dataset, commit=True)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(reverse("needs-import"))
+        if outcome.committed:
+            messages.success(request, _("%(count)d needs imported.") % {"count": outcome.totals.get("new", 0)})
+            return redirect(reverse("need-list"))
+        status = 400
+    elif request.method == "POST":
+        form = NeedImportForm(request.POST, request.FILES)
+        dataset = None
+        if form.is_valid():
+            try:
+                dataset = form.dataset()
+            except ValidationError as error:
+                form.add_error("file", error)
+        if dataset is not None:
+            outcome = needs_import(by=request.user, dataset=dataset, commit=False)
+            if not outcome.has_errors:
+                request.session[IMPORT_SESSION_KEY] = {
+                    "csv": base64.b64encode(dataset.export("csv").encode("utf-8")).decode("ascii")
+                }
+        if not form.is_valid() or (outcome and outcome.has_errors):
+            status = 400
+    return render(request, "programs/stakeholderneed_import.html", {"form": form, "outcome": outcome}, status=status)
+
+
+def _dataset_from_session(stored: dict):
+    import tablib
+
+    return tablib.Dataset().load(io.StringIO(base64.b64decode(stored["csv"]).decode("utf-8")).read(), format="csv")
