@@ -80,7 +80,10 @@ def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    need = get_object_or_404(needs_visible_to(request.user).select_related("created_by"), pk=pk)
+    need = get_object_or_404(
+        StakeholderNeed.objects.select_related("country", "area", "stakeholder_group", "report__author", "created_by"),
+        pk=pk,
+    )
     _require(request, "programs.read_need", need)
     allowed = TRANSITIONS[need.status]
     form = NeedStatusForm()
