@@ -1,9 +1,11 @@
 """Writes to accounts."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from knox.models import AuthToken
 
 from . import roles
 from .models import User
@@ -49,3 +51,15 @@ def user_create_without_login(*, username: str, role: str, organisation: str, fu
         user.save(update_fields=["password"])
     user.groups.add(Group.objects.get(name=role))
     return user
+
+
+def api_token_issue(*, user: User, expires_in: timedelta | None = None) -> str:
+    """A new API token for the user; only its hash is stored, so this is the one time it can be read."""
+    _, token = AuthToken.objects.create(user=user, expiry=expires_in)
+    return token
+
+
+def api_tokens_revoke(*, user: User) -> int:
+    """Revoke every token of the user; returns how many there were."""
+    count, _ = AuthToken.objects.filter(user=user).delete()
+    return count

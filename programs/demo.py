@@ -249,7 +249,7 @@ def _seed_needs(rng, count, profiles, areas, groups, reports, experts, as_of) ->
                 country=profile.country,
                 area=area,
                 stakeholder_group=group,
-                description=f"{group.name} asked for support in {area.name.lower()}.",
+                description=f"{group.name} asked for support with {area.name}.",
                 urgency=_clip_rating(rng.gauss(profile.need_by_area[area.pk], 0.8)),
                 source=source,
                 raised_on=report.visit_end if report else as_of - timedelta(days=rng.randint(1, 1500)),

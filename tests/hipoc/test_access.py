@@ -14,7 +14,7 @@ def page_paths(resolver: URLResolver, prefix: str = "") -> list[tuple[str, str]]
     for entry in resolver.url_patterns:
         route = prefix + str(entry.pattern)
         if isinstance(entry, URLResolver):
-            if route.startswith("admin/"):
+            if route.startswith(("admin/", "api/")):
                 continue
             paths.extend(page_paths(entry, route))
         elif isinstance(entry, URLPattern) and entry.name not in PUBLIC:
@@ -134,3 +134,16 @@ def test_role_holds_intended_permissions(role, granted, refused):
 @pytest.mark.django_db
 def test_partner_system_may_only_read():
     assert all(permission.split(".")[1].startswith("view_") for permission in permissions_of("partner-system"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/", "/api/v1/mission-reports/", "/api/v1/needs/", "/api/v1/schema/"])
+def test_api_refuses_anonymous_requests(client, path):
+    assert client.get(path).status_code == 401
+
+
+@pytest.mark.django_db
+def test_api_docs_send_anonymous_visitors_to_login(client):
+    response = client.get("/api/v1/docs/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))

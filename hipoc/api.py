@@ -1,0 +1,22 @@
+"""The REST API v1: one router for every app's viewsets, the OpenAPI schema and the docs served locally.
+
+DRF views answer 401/403 themselves (DRF exempts them from LoginRequiredMiddleware); the docs are a
+page for people, so an anonymous visitor is sent to the login page instead.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from programs.api.views import MissionReportViewSet, StakeholderNeedViewSet
+
+router = DefaultRouter()
+router.register("mission-reports", MissionReportViewSet, basename="mission-report")
+router.register("needs", StakeholderNeedViewSet, basename="need")
+
+urlpatterns = [
+    *router.urls,
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
+]

@@ -1,0 +1,139 @@
+"""API representations of mission reports and stakeholder needs (DESIGN §4). Writes go through the services."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from countries.models import Country
+from hipoc.serializers import StrictSerializerMixin
+
+from ..models import (
+    AreaAssessment,
+    CooperationArea,
+    MissionReport,
+    NeedSource,
+    StakeholderGroup,
+    StakeholderNeed,
+)
+from ..services import AssessmentFields, NeedFields, NeedRecord, ReportFields
+
+
+def service_errors(error: DjangoValidationError) -> serializers.ValidationError:
+    """A service's refusal as a DRF 400, keyed by field where the service named one."""
+    if hasattr(error, "error_dict"):
+        return serializers.ValidationError(error.message_dict)
+    return serializers.ValidationError({"non_field_errors": error.messages})
+
+
+class AreaAssessmentSerializer(StrictSerializerMixin, serializers.ModelSerializer):
+    area = serializers.SlugRelatedField(slug_field="code", queryset=CooperationArea.objects.all())
+    need_level = serializers.IntegerField(min_value=1, max_value=5)
+    readiness = serializers.IntegerField(min_value=1, max_value=5)
+    commitment = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+    class Meta:
+        model = AreaAssessment
+        fields = ["area", "need_level", "readiness", "commitment", "comment"]
+
+
+class ReportNeedSerializer(StrictSerializerMixin, serializers.ModelSerializer):
+    area = serializers.SlugRelatedField(slug_field="code", queryset=CooperationArea.objects.all())
+    stakeholder_group = serializers.SlugRelatedField(slug_field="code", queryset=StakeholderGroup.objects.all())
+    description = serializers.CharField(max_length=5000)
+    urgency = serializers.IntegerField(min_value=1, max_value=5)
+
+    class Meta:
+        model = StakeholderNeed
+        fields = ["area", "stakeholder_group", "description", "urgency"]
+
+
+class MissionReportSerializer(StrictSerializerMixin, serializers.ModelSerializer):
+    country = serializers.SlugRelatedField(slug_field="iso3", queryset=Country.objects.all())
+    author = serializers.CharField(source="author.username", read_only=True)
+    summary = serializers.CharField(max_length=10000)
+    recommendations = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
+    assessments = AreaAssessmentSerializer(many=True, required=False, default=list)
+    needs = ReportNeedSerializer(many=True, required=False, default=list)
+    version = serializers.IntegerField(
+        required=False, help_text="The version you read; required when updating, so no one's change is lost."
+    )
+
+    class Meta:
+        model = MissionReport
+        fields = [
+            "id",
+            "kind",
+            "country",
+            "visit_start",
+            "visit_end",
+            "summary",
+            "recommendations",
+            "status",
+            "author",
+            "review_comment",
+            "version",
+            "assessments",
+            "needs",
+        ]
+        read_only_fields = ["id", "status", "author", "review_comment"]
+
+    def report_fields(self) -> ReportFields:
+        data = self.validated_data
+        return ReportFields(
+            kind=data["kind"],
+            country=data["country"],
+            visit_start=data["visit_start"],
+            visit_end=data["visit_end"],
+            summary=data["summary"],
+            recommendations=data.get("recommendations", ""),
+        )
+
+    def assessment_rows(self) -> list[AssessmentFields]:
+        return [AssessmentFields(**row) for row in self.validated_data.get("assessments", [])]
+
+    def need_rows(self) -> list[NeedFields]:
+        return [NeedFields(**row) for row in self.validated_data.get("needs", [])]
+
+
+class StakeholderNeedSerializer(StrictSerializerMixin, serializers.ModelSerializer):
+    country = serializers.SlugRelatedField(slug_field="iso3", queryset=Country.objects.all())
+    area = serializers.SlugRelatedField(slug_field="code", queryset=CooperationArea.objects.all())
+    stakeholder_group = serializers.SlugRelatedField(slug_field="code", queryset=StakeholderGroup.objects.all())
+    description = serializers.CharField(max_length=5000)
+    urgency = serializers.IntegerField(min_value=1, max_value=5)
+    source = serializers.ChoiceField(choices=NeedSource.choices, default=NeedSource.OTHER)
+
+    class Meta:
+        model = StakeholderNeed
+        fields = [
+            "id",
+            "country",
+            "area",
+            "stakeholder_group",
+            "description",
+            "urgency",
+            "source",
+            "raised_on",
+            "status",
+            "report",
+        ]
+        read_only_fields = ["id", "report"]
+
+    def record(self, instance: StakeholderNeed | None = None) -> NeedRecord:
+        data = {**self._current(instance), **self.validated_data}
+        data.pop("status", None)
+        return NeedRecord(**data)
+
+    @staticmethod
+    def _current(instance: StakeholderNeed | None) -> dict:
+        if instance is None:
+            return {}
+        return {
+            "country": instance.country,
+            "area": instance.area,
+            "stakeholder_group": instance.stakeholder_group,
+            "description": instance.description,
+            "urgency": instance.urgency,
+            "source": instance.source,
+            "raised_on": instance.raised_on,
+        }

@@ -1,0 +1,177 @@
+"""API viewsets for the experts' workflow: the same services and rules as the pages."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from ..filtersets import MissionReportFilterSet, StakeholderNeedFilterSet
+from ..models import MissionReport, StakeholderNeed
+from ..selectors import needs_visible_to, reports_visible_to
+from ..services import (
+    StaleReportError,
+    mission_report_create,
+    mission_report_delete,
+    mission_report_submit,
+    mission_report_update,
+    need_change_status,
+    need_create,
+    need_update,
+)
+from .serializers import MissionReportSerializer, StakeholderNeedSerializer, service_errors
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+class RulePermission(BasePermission):
+    """Checks the view's `rules` permission for the action, on the object where there is one."""
+
+    def has_permission(self, request, view) -> bool:
+        rule = view.rules.get(view.action, {}).get("list")
+        return rule is None or request.user.has_perm(rule)
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        rule = view.rules.get(view.action, {}).get("object")
+        return rule is None or request.user.has_perm(rule, obj)
+
+
+class MissionReportViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Mission reports: experts see and change their own drafts, staff read all. Partner systems: 403."""
+
+    serializer_class = MissionReportSerializer
+    permission_classes = [IsAuthenticated, RulePermission]
+    filterset_class = MissionReportFilterSet
+    ordering_fields = ["visit_start", "updated_at", "country"]
+    ordering = ["-visit_start"]
+    rules = {
+        "list": {"list": "programs.list_reports"},
+        "retrieve": {"list": "programs.list_reports", "object": "programs.read_report"},
+        "create": {"list": "programs.file_report"},
+        "update": {"list": "programs.list_reports", "object": "programs.edit_report"},
+        "partial_update": {"list": "programs.list_reports", "object": "programs.edit_report"},
+        "destroy": {"list": "programs.list_reports", "object": "programs.remove_report"},
+        "submit": {"list": "programs.list_reports", "object": "programs.edit_report"},
+    }
+
+    def get_queryset(self):
+        if self.action == "list":
+            return reports_visible_to(self.request.user).prefetch_related(
+                "assessments__area", "needs__area", "needs__stakeholder_group"
+            )
+        return MissionReport.objects.select_related("country", "author").prefetch_related(
+            "assessments__area", "needs__area", "needs__stakeholder_group"
+        )
+
+    def perform_create(self, serializer) -> None:
+        try:
+            serializer.instance = mission_report_create(
+                author=self.request.user,
+                fields=serializer.report_fields(),
+                assessments=serializer.assessment_rows(),
+                needs=serializer.need_rows(),
+            )
+        except DjangoValidationError as error:
+            raise service_errors(error) from error
+
+    def update(self, request: Request, *args, **kwargs) -> Response:
+        report = self.get_object()
+        serializer = self.get_serializer(report, data=request.data, partial=False)
+        serializer.is_valid(raise_exception=True)
+        version = serializer.validated_data.get("version")
+        if version is None:
+            raise service_errors(DjangoValidationError({"version": ["Send the version you read."]}))
+        try:
+            report = mission_report_update(
+                report=report,
+                by=request.user,
+                version=version,
+                fields=serializer.report_fields(),
+                assessments=serializer.assessment_rows(),
+                needs=serializer.need_rows(),
+            )
+        except StaleReportError as error:
+            raise Conflict(str(StaleReportError.message)) from error
+        except DjangoValidationError as error:
+            raise service_errors(error) from error
+        return Response(self.get_serializer(self.get_queryset().get(pk=report.pk)).data)
+
+    def partial_update(self, request: Request, *args, **kwargs) -> Response:
+        raise PermissionDenied("Send the whole report with PUT, including the version you read.")
+
+    def perform_destroy(self, instance: MissionReport) -> None:
+        try:
+            mission_report_delete(report=instance, by=self.request.user)
+        except DjangoValidationError as error:
+            raise service_errors(error) from error
+
+    @extend_schema(request=None, responses=MissionReportSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk=None) -> Response:
+        report = self.get_object()
+        try:
+            with transaction.atomic():
+                report = mission_report_submit(report=report, by=request.user)
+        except DjangoValidationError as error:
+            raise service_errors(error) from error
+        return Response(self.get_serializer(self.get_queryset().get(pk=report.pk)).data)
+
+
+class StakeholderNeedViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Stakeholder needs: experts see and change those they recorded, staff all. Partner systems: 403."""
+
+    serializer_class = StakeholderNeedSerializer
+    permission_classes = [IsAuthenticated, RulePermission]
+    filterset_class = StakeholderNeedFilterSet
+    ordering_fields = ["raised_on", "urgency", "country"]
+    ordering = ["-raised_on"]
+    rules = {
+        "list": {"list": "programs.list_needs"},
+        "retrieve": {"list": "programs.list_needs", "object": "programs.read_need"},
+        "create": {"list": "programs.record_need"},
+        "update": {"list": "programs.list_needs", "object": "programs.edit_need"},
+        "partial_update": {"list": "programs.list_needs", "object": "programs.edit_need"},
+    }
+
+    def get_queryset(self):
+        if self.action == "list":
+            return needs_visible_to(self.request.user)
+        return StakeholderNeed.objects.select_related("country", "area", "stakeholder_group", "report__author")
+
+    def perform_create(self, serializer) -> None:
+        try:
+            serializer.instance = need_create(by=self.request.user, record=serializer.record())
+        except DjangoValidationError as error:
+            raise service_errors(error) from error
+
+    def perform_update(self, serializer) -> None:
+        need = serializer.instance
+        new_status = serializer.validated_data.get("status")
+        try:
+            with transaction.atomic():
+                need = need_update(need=need, by=self.request.user, record=serializer.record(need))
+                if new_status and new_status != need.status:
+                    need = need_change_status(need=need, by=self.request.user, status=new_status)
+        except DjangoValidationError as error:
+            raise service_errors(error) from error
+        serializer.instance = need
