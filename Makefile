@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install install-dev migrate demo bench clean
+.PHONY: run test lint format install install-dev migrate demo bench messages clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -62,3 +62,8 @@ bench: install-dev
 	@case "$(DATABASE_URL)" in postgres*) \
 		BENCH_DATABASE_URL="$${DATABASE_URL%/*}/hipoc_bench" $(PY) -m tests.bench.end_to_end ;; \
 		*) echo "PostgreSQL: set DATABASE_URL=postgres://… to benchmark it too." ;; esac
+
+# Refresh the Japanese catalogue after changing user-facing text (needs GNU gettext), then fill in the new msgstr.
+messages: install-dev
+	$(PY) manage.py makemessages -l ja --ignore=.venv --ignore=node_modules --ignore=tests --ignore=artifacts
+	$(PY) manage.py compilemessages -l ja --ignore=.venv

@@ -147,3 +147,15 @@ def test_api_docs_send_anonymous_visitors_to_login(client):
     response = client.get("/api/v1/docs/")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_pages_switch_to_japanese(client, staff_user):
+    client.force_login(staff_user)
+    response = client.post(reverse("set_language"), {"language": "ja", "next": "/reports/"}, follow=True)
+    page = response.content.decode()
+    assert '<html lang="ja">' in page
+    assert "すべての出張報告" in page
+    assert "ステークホルダーのニーズ" in page
+    english = client.post(reverse("set_language"), {"language": "en", "next": "/reports/"}, follow=True)
+    assert "All mission reports" in english.content.decode()
