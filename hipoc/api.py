@@ -11,12 +11,14 @@ from rest_framework.routers import DefaultRouter
 
 from programs.api.views import MissionReportViewSet, StakeholderNeedViewSet
 
+app_name = "api"
+
 router = DefaultRouter()
 router.register("mission-reports", MissionReportViewSet, basename="mission-report")
 router.register("needs", StakeholderNeedViewSet, basename="need")
 
 urlpatterns = [
     *router.urls,
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="api:schema")), name="docs"),
 ]

@@ -245,6 +245,8 @@ class NeedImportForm(forms.Form):
 
         upload = self.cleaned_data["file"]
         content = upload.read()
+        if b"\x00" in content and upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError(_("The file contains NUL characters; save it again as UTF-8 text."))
         kind = IMPORT_FORMATS["." + upload.name.rsplit(".", 1)[-1].lower()]
         try:
             if kind == "csv":

@@ -23,7 +23,7 @@ def sign_out(page) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_report_from_draft_to_approval(page, screenshot):
     reference_data_load()
     expert = UserFactory(username="aiko", role="expert")

@@ -43,7 +43,7 @@ def database_url_of_test_database() -> str:
 
 
 @pytest.fixture
-def worker(transactional_db):
+def worker(transactional_db, django_db_serialized_rollback):
     if not broker_reachable():
         skip_or_fail(f"needs a Celery broker at {BROKER_URL} (set HIPOC_TEST_BROKER_URL)")
     queue = f"hipoc-test-{uuid.uuid4().hex[:8]}"

@@ -193,7 +193,7 @@ def test_import_with_a_bad_row_shows_every_error_and_imports_nothing(client, sta
     [
         ("needs.txt", "hello", "Upload a .csv or .xlsx file."),
         ("needs.xlsx", "this is not a spreadsheet", "could not be read as XLSX"),
-        ("needs.csv", "country\n\x00\x00", "Unknown code"),
+        ("needs.csv", "country\n\x00\x00", "NUL characters"),
     ],
 )
 def test_malformed_files_are_refused_clearly(client, staff, name, content, message):

@@ -218,13 +218,13 @@ def test_approving_a_report_queues_a_recompute_of_the_ranking(draft, expert, sta
     assert run.created_at <= timezone.now()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_editors_saving_at_once_one_wins_and_one_is_told(postgres_only):
     """On PostgreSQL two connections race for the same draft; the row lock lets exactly one through."""
     from priorities.services import reference_data_load
 
     reference_data_load()
-    author = UserFactory(role="expert")
+    author = UserFactory()
     report = mission_report_create(author=author, fields=fields(), assessments=[assessment()])
     version = report.version
     barrier = threading.Barrier(2)
