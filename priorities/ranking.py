@@ -338,6 +338,23 @@ def evidence_changed_at():
     return max(stamps) if stamps else None
 
 
+def stale_countries(run: RankingRun) -> set[str]:
+    """Countries whose evidence changed after the run began: their place in it may no longer hold."""
+    since = run.created_at
+    changed = set(
+        MissionReport.objects.filter(updated_at__gt=since, status__in=[MissionReport.Status.REVIEWED, "returned"])
+        .values_list("country", flat=True)
+        .distinct()
+    )
+    changed |= set(StakeholderNeed.objects.filter(updated_at__gt=since).values_list("country", flat=True).distinct())
+    changed |= set(
+        CooperationProgram.countries.through.objects.filter(cooperationprogram__updated_at__gt=since)
+        .values_list("country", flat=True)
+        .distinct()
+    )
+    return changed
+
+
 def ranking_is_stale(run: RankingRun | None) -> bool:
     """True when evidence changed after the run began, or there is no run at all."""
     if run is None:

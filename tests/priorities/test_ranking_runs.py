@@ -20,6 +20,7 @@ from priorities.ranking import (
     ranking_run_execute,
     ranking_run_publish,
     ranking_run_request,
+    stale_countries,
 )
 from priorities.scoring import ScoringError
 from priorities.tasks import compute_ranking
@@ -343,3 +344,13 @@ def test_profile_snapshot_is_copied_into_the_run(demo):
     profile.save()
     run.refresh_from_db()
     assert run.profile_settings["top_k_areas"] == 3
+
+
+@pytest.mark.django_db
+def test_the_country_whose_need_changed_is_marked_stale(demo):
+    run = run_now()
+    assert stale_countries(run) == set()
+    need = StakeholderNeed.objects.filter(status="open").first()
+    need.status = "met"
+    need.save()
+    assert stale_countries(run) == {need.country_id}
