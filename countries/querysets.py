@@ -7,9 +7,3 @@ class CountryQuerySet(models.QuerySet):
     def oda_eligible(self):
         """Countries on the OECD-DAC List of ODA Recipients."""
         return self.exclude(oda_category=self.model.OdaCategory.NOT_ELIGIBLE)
-
-    def wipo_members(self):
-        return self.filter(wipo_member=True)
-
-    def in_region(self, region: str):
-        return self.filter(region=region)

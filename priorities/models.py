@@ -70,11 +70,6 @@ class PolicyPriority(models.Model):
     def __str__(self) -> str:
         return f"{self.code} — {self.title}"
 
-    @property
-    def applies_everywhere(self) -> bool:
-        """A priority that names no country or group applies to every candidate."""
-        return not self.countries.exists() and not self.country_groups.exists()
-
 
 class PolicyPriorityArea(models.Model):
     """How strongly (0–1) a policy priority favours one cooperation area."""
@@ -356,13 +351,6 @@ class RankingResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.country_id}: {self.rank or '—'}"
-
-    @property
-    def movement(self) -> int | None:
-        """Places gained since the previously published run (positive: moved up)."""
-        if self.rank is None or self.previous_rank is None:
-            return None
-        return self.previous_rank - self.rank
 
 
 class AreaResult(models.Model):

@@ -322,11 +322,6 @@ def ranking_run_publish(*, run: RankingRun, by: User | None = None) -> RankingRu
     return run
 
 
-def published_run(profile_slug: str | None = None) -> RankingRun | None:
-    slug = profile_slug or getattr(WeightProfile.objects.filter(is_default=True).first(), "slug", None)
-    return RankingRun.objects.filter(profile_slug=slug, is_published=True).first() if slug else None
-
-
 def evidence_changed_at():
     """When the evidence rankings are made from last changed."""
     stamps = [

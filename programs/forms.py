@@ -239,20 +239,25 @@ class NeedImportForm(forms.Form):
             raise forms.ValidationError(_("The file is larger than 2 MB."))
         return upload
 
-    def dataset(self):
-        """The upload as a tablib dataset, or a form error when it cannot be read."""
-        import tablib
-
+    def upload(self) -> tuple[str, bytes]:
+        """The file's format and bytes; a CSV with NUL characters is refused."""
         upload = self.cleaned_data["file"]
         content = upload.read()
-        if b"\x00" in content and upload.name.lower().endswith(".csv"):
-            raise forms.ValidationError(_("The file contains NUL characters; save it again as UTF-8 text."))
         kind = IMPORT_FORMATS["." + upload.name.rsplit(".", 1)[-1].lower()]
-        try:
-            if kind == "csv":
-                return tablib.Dataset().load(content.decode("utf-8-sig"), format="csv")
-            return tablib.Dataset().load(content, format="xlsx")
-        except Exception as error:
-            raise forms.ValidationError(
-                _("The file could not be read as %(kind)s: %(error)s") % {"kind": kind.upper(), "error": error}
-            ) from None
+        if kind == "csv" and b"\x00" in content:
+            raise forms.ValidationError(_("The file contains NUL characters; save it again as UTF-8 text."))
+        return kind, content
+
+
+def dataset_from_upload(kind: str, content: bytes):
+    """The rows of an uploaded CSV or XLSX file as a tablib dataset; ValidationError when unreadable."""
+    import tablib
+
+    try:
+        if kind == "csv":
+            return tablib.Dataset().load(content.decode("utf-8-sig"), format="csv")
+        return tablib.Dataset().load(content, format="xlsx")
+    except Exception as error:
+        raise forms.ValidationError(
+            _("The file could not be read as %(kind)s: %(error)s") % {"kind": kind.upper(), "error": error}
+        ) from None

@@ -85,7 +85,6 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'hipoc.sqlite3'}")}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # A dropped connection is noticed and replaced at the start of the next request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)

@@ -1,7 +1,6 @@
 """Pages for stakeholder needs: the filtered list, recording and editing, statuses, import and export."""
 
 import base64
-import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from ..filtersets import StakeholderNeedFilterSet
-from ..forms import NeedImportForm, NeedStatusForm, StakeholderNeedForm
+from ..forms import NeedImportForm, NeedStatusForm, StakeholderNeedForm, dataset_from_upload
 from ..models import StakeholderNeed
 from ..resources import StakeholderNeedResource
 from ..selectors import needs_visible_to
@@ -153,7 +152,7 @@ def needs_import_view(request: HttpRequest) -> HttpResponse:
         if stored is None:
             messages.error(request, _("Upload the file again: the preview has expired."))
             return redirect(reverse("needs-import"))
-        dataset = _dataset_from_session(stored)
+        dataset = dataset_from_upload(stored["kind"], base64.b64decode(stored["content"]))
         try:
             outcome = needs_import(by=request.user, dataset=dataset, commit=True)
         except ValidationError as error:
@@ -168,21 +167,18 @@ def needs_import_view(request: HttpRequest) -> HttpResponse:
         dataset = None
         if form.is_valid():
             try:
-                dataset = form.dataset()
+                kind, content = form.upload()
+                dataset = dataset_from_upload(kind, content)
             except ValidationError as error:
                 form.add_error("file", error)
         if dataset is not None:
             outcome = needs_import(by=request.user, dataset=dataset, commit=False)
             if not outcome.has_errors:
+                # The very bytes previewed are imported on confirmation.
                 request.session[IMPORT_SESSION_KEY] = {
-                    "csv": base64.b64encode(dataset.export("csv").encode("utf-8")).decode("ascii")
+                    "kind": kind,
+                    "content": base64.b64encode(content).decode("ascii"),
                 }
         if not form.is_valid() or (outcome and outcome.has_errors):
             status = 400
     return render(request, "programs/stakeholderneed_import.html", {"form": form, "outcome": outcome}, status=status)
-
-
-def _dataset_from_session(stored: dict):
-    import tablib
-
-    return tablib.Dataset().load(io.StringIO(base64.b64decode(stored["csv"]).decode("utf-8")).read(), format="csv")

@@ -61,7 +61,11 @@ def _apply_errors(error: ValidationError, form, assessments, needs) -> None:
             prefix, number, name = field.split("-", 2)
             formset = assessments if prefix == ASSESSMENTS else needs
             kept = [row for row in formset.forms if row.has_changed() and not row.cleaned_data.get("DELETE")]
-            kept[int(number) - 1].add_error(name if name in kept[0].fields else None, messages_)
+            position = int(number) - 1
+            if 0 <= position < len(kept):
+                kept[position].add_error(name if name in kept[position].fields else None, messages_)
+            else:
+                form.add_error(None, messages_)
         else:
             form.add_error(None, messages_)
 

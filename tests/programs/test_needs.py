@@ -209,14 +209,18 @@ def test_xlsx_import(client, staff):
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.append(HEADER.strip().split(","))
-    sheet.append(["IDN", "patent_examination", "ip_office", "Examiner training", 5, "survey", "2026-03-03"])
+    # A real spreadsheet date cell, not text.
+    sheet.append(
+        ["IDN", "patent_examination", "ip_office", "Examiner training", 5, "survey", datetime.date(2026, 3, 3)]
+    )
     buffer = io.BytesIO()
     workbook.save(buffer)
     client.force_login(staff)
     file = SimpleUploadedFile("needs.xlsx", buffer.getvalue())
     assert client.post(reverse("needs-import"), {"file": file, "preview": "1"}).status_code == 200
     client.post(reverse("needs-import"), {"confirm": "1"})
-    assert StakeholderNeed.objects.get().country_id == "IDN"
+    need = StakeholderNeed.objects.get()
+    assert (need.country_id, need.raised_on) == ("IDN", datetime.date(2026, 3, 3))
 
 
 @pytest.mark.django_db
