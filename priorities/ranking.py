@@ -19,6 +19,7 @@ from .criteria import ExtractedInputs, extract
 from .models import AreaResult, PolicySource, RankingResult, RankingRun, RunStatus, RunTrigger, WeightProfile
 from .profiles import profile_criteria, profile_snapshot
 from .scoring import ENGINE_VERSION, Method, Outcome, ScoringError, evaluate
+from .scoring.engine import validate_method
 from .services import weight_profile_ensure_default
 
 BATCH_SIZE = 2000
@@ -76,7 +77,7 @@ def ranking_run_request(
     samples = snapshot["monte_carlo_samples"] if samples is None else samples
     seed = int(seed if seed is not None else settings.RANKING_DEFAULT_SEED)
     as_of = as_of or timezone.localdate()
-    method_from(snapshot, method=method, samples=samples, seed=seed)  # fails early on bad settings
+    validate_method(method_from(snapshot, method=method, samples=samples, seed=seed))
     sources = list(PolicySource.objects.order_by("position", "code").values_list("code", flat=True))
     criteria = profile_criteria(snapshot, sources)
     run = RankingRun(

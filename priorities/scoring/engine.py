@@ -75,8 +75,8 @@ class Outcome:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def validate(problem: DecisionProblem, method: Method) -> np.ndarray:
-    """Check the problem and method; return the weights scaled to sum to 1."""
+def validate_method(method: Method) -> None:
+    """Refuse a method the engine cannot run, naming the setting."""
     if method.normalization not in normalization.NORMALIZATIONS:
         raise ScoringError(f"Unknown normalisation {method.normalization!r}.", field="normalization")
     if method.aggregation not in aggregation.AGGREGATIONS:
@@ -89,6 +89,11 @@ def validate(problem: DecisionProblem, method: Method) -> np.ndarray:
         raise ScoringError("The number of Monte Carlo samples cannot be negative.", field="samples")
     if method.concentration is not None and not (np.isfinite(method.concentration) and method.concentration > 0):
         raise ScoringError("The weight concentration must be a positive number.", field="weight_concentration")
+
+
+def validate(problem: DecisionProblem, method: Method) -> np.ndarray:
+    """Check the problem and method; return the weights scaled to sum to 1."""
+    validate_method(method)
     directions = {criterion.direction for criterion in problem.criteria}
     if not directions <= {BENEFIT, COST}:
         raise ScoringError("Each criterion's direction must be 'benefit' or 'cost'.", field="criterion_directions")

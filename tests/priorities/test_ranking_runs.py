@@ -229,6 +229,15 @@ def test_bad_profiles_are_refused_and_nothing_is_written(changes, field, message
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(("options", "field"), [({"method": "median"}, "method"), ({"samples": -5}, "samples")])
+def test_bad_run_options_are_refused_before_anything_is_written(options, field):
+    with pytest.raises(ScoringError) as refused:
+        ranking_run_request(profile=default_profile(), as_of=AS_OF, **options)
+    assert refused.value.field == field
+    assert not RankingRun.objects.exists()
+
+
+@pytest.mark.django_db
 def test_nan_weight_is_refused_before_anything_is_written():
     profile = WeightProfileFactory()
     profile.criterion_weights = {"field.need": float("nan"), "policy": 1}
