@@ -31,3 +31,31 @@ def needs_visible_to(user: User) -> QuerySet[StakeholderNeed]:
     if user.is_expert:
         return needs.filter(Q(created_by=user) | Q(report__author=user))
     return needs.none()
+
+
+def history_changes(instance, *, names: dict | None = None, hidden: tuple[str, ...] = ()) -> list[dict]:
+    """An object's history, newest first: who changed which fields from what to what.
+
+    `names` maps a foreign-key field to {id: label}, since the history stores the ids.
+    """
+    names = names or {}
+    records = list(instance.history.select_related("history_user").order_by("-history_date"))
+    model = type(instance)
+    entries = []
+    for older, record in zip([*records[1:], None], records, strict=True):
+        delta = record.diff_against(older).changes if older else []
+        entries.append(
+            {
+                "record": record,
+                "changes": [
+                    {
+                        "field": model._meta.get_field(change.field).verbose_name,
+                        "old": names.get(change.field, {}).get(change.old, change.old),
+                        "new": names.get(change.field, {}).get(change.new, change.new),
+                    }
+                    for change in delta
+                    if change.field not in hidden
+                ],
+            }
+        )
+    return entries

@@ -35,7 +35,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
         if create and extracted:
-            self.groups.add(Group.objects.get(name=extracted))
+            # get_or_create: a transactional test's flush may have emptied the groups the migrations made.
+            self.groups.add(Group.objects.get_or_create(name=extracted)[0])
 
 
 class IndicatorFactory(factory.django.DjangoModelFactory):

@@ -226,14 +226,13 @@ def mission_report_approve(*, report: MissionReport, by: User) -> MissionReport:
     return locked
 
 
-@transaction.atomic
-def mission_report_return(*, report: MissionReport, by: User, comment: str) -> MissionReport:
-    """Send a submitted report back to its author with what to change."""
+def _send_back(*, report: MissionReport, by: User, comment: str, expected: str, refusal) -> MissionReport:
+    """Return a report to its author with what to change."""
     if not comment.strip():
         raise ValidationError({"review_comment": [MESSAGE_RETURN_NEEDS_COMMENT]})
     locked = MissionReport.objects.select_for_update().get(pk=report.pk)
-    if locked.status != ReportStatus.SUBMITTED:
-        raise ValidationError(MESSAGE_NOT_SUBMITTED)
+    if locked.status != expected:
+        raise ValidationError(refusal)
     locked.status = ReportStatus.RETURNED
     locked.reviewer = by
     locked.review_comment = comment.strip()
@@ -244,19 +243,19 @@ def mission_report_return(*, report: MissionReport, by: User, comment: str) -> M
 
 
 @transaction.atomic
+def mission_report_return(*, report: MissionReport, by: User, comment: str) -> MissionReport:
+    """Send a submitted report back to its author with what to change."""
+    return _send_back(
+        report=report, by=by, comment=comment, expected=ReportStatus.SUBMITTED, refusal=MESSAGE_NOT_SUBMITTED
+    )
+
+
+@transaction.atomic
 def mission_report_reopen(*, report: MissionReport, by: User, comment: str) -> MissionReport:
     """Staff take a reviewed report back out of the evidence and return it to its author."""
-    if not comment.strip():
-        raise ValidationError({"review_comment": [MESSAGE_RETURN_NEEDS_COMMENT]})
-    locked = MissionReport.objects.select_for_update().get(pk=report.pk)
-    if locked.status != ReportStatus.REVIEWED:
-        raise ValidationError(MESSAGE_NOT_REVIEWED)
-    locked.status = ReportStatus.RETURNED
-    locked.reviewer = by
-    locked.review_comment = comment.strip()
-    locked.version += 1
-    locked.full_clean()
-    _save(locked, by=by)
+    locked = _send_back(
+        report=report, by=by, comment=comment, expected=ReportStatus.REVIEWED, refusal=MESSAGE_NOT_REVIEWED
+    )
     transaction.on_commit(lambda: evidence_changed.send(sender=MissionReport, countries=[locked.country_id]))
     return locked
 

@@ -16,7 +16,7 @@ from ..filtersets import StakeholderNeedFilterSet
 from ..forms import NeedImportForm, NeedStatusForm, StakeholderNeedForm, dataset_from_upload
 from ..models import StakeholderNeed
 from ..resources import StakeholderNeedResource
-from ..selectors import needs_visible_to
+from ..selectors import history_changes, needs_visible_to
 from ..services import need_change_status, need_create, need_update, needs_import
 from ..services.needs import TRANSITIONS
 from ..tables import StakeholderNeedTable
@@ -111,20 +111,7 @@ def need_status(request: HttpRequest, pk: int) -> HttpResponse:
 def need_history(request: HttpRequest, pk: int) -> HttpResponse:
     need = get_object_or_404(StakeholderNeed.objects.select_related("report"), pk=pk)
     _require(request, "programs.read_need", need)
-    records = list(need.history.select_related("history_user").order_by("-history_date"))
-    changes = []
-    for older, record in zip([*records[1:], None], records, strict=True):
-        delta = record.diff_against(older).changes if older else []
-        changes.append(
-            {
-                "record": record,
-                "changes": [
-                    {"field": StakeholderNeed._meta.get_field(c.field).verbose_name, "old": c.old, "new": c.new}
-                    for c in delta
-                    if c.field not in ("updated_at",)
-                ],
-            }
-        )
+    changes = history_changes(need, hidden=("updated_at",))
     return render(request, "programs/stakeholderneed_history.html", {"need": need, "changes": changes})
 
 

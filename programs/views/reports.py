@@ -15,7 +15,7 @@ from accounts.models import User
 from ..filtersets import MissionReportFilterSet
 from ..forms import AssessmentFormSet, MissionReportForm, NeedFormSet, ReviewForm
 from ..models import MissionReport
-from ..selectors import reports_visible_to, reports_with_rows
+from ..selectors import history_changes, reports_visible_to, reports_with_rows
 from ..services import (
     StaleReportError,
     mission_report_approve,
@@ -215,24 +215,7 @@ def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def report_history(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(MissionReport.objects.select_related("country"), pk=pk)
     _require(request, "programs.read_report", report)
-    records = list(report.history.select_related("history_user").order_by("-history_date"))
-    # Foreign keys are stored as ids in the history; show the people by name.
-    people = {user.pk: str(user) for user in User.objects.filter(pk__in={r.reviewer_id for r in records} - {None})}
-    changes = []
-    for older, record in zip([*records[1:], None], records, strict=True):
-        delta = record.diff_against(older).changes if older else []
-        changes.append(
-            {
-                "record": record,
-                "changes": [
-                    {
-                        "field": MissionReport._meta.get_field(change.field).verbose_name,
-                        "old": people.get(change.old, change.old) if change.field == "reviewer" else change.old,
-                        "new": people.get(change.new, change.new) if change.field == "reviewer" else change.new,
-                    }
-                    for change in delta
-                    if change.field not in ("version", "updated_at")
-                ],
-            }
-        )
+    reviewers = report.history.exclude(reviewer=None).values_list("reviewer", flat=True).distinct()
+    people = {user.pk: str(user) for user in User.objects.filter(pk__in=list(reviewers))}
+    changes = history_changes(report, names={"reviewer": people}, hidden=("version", "updated_at"))
     return render(request, "programs/missionreport_history.html", {"report": report, "changes": changes})
