@@ -9,11 +9,19 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from priorities.api.views import CountryViewSet, PolicySourceViewSet, RankingRunViewSet, WeightProfileViewSet
+from programs.api.reference import CooperationAreaViewSet, CooperationProgramViewSet
 from programs.api.views import MissionReportViewSet, StakeholderNeedViewSet
 
 app_name = "api"
 
 router = DefaultRouter()
+router.register("countries", CountryViewSet, basename="country")
+router.register("areas", CooperationAreaViewSet, basename="area")
+router.register("policy-sources", PolicySourceViewSet, basename="policy-source")
+router.register("profiles", WeightProfileViewSet, basename="profile")
+router.register("programs", CooperationProgramViewSet, basename="program")
+router.register("rankings", RankingRunViewSet, basename="ranking")
 router.register("mission-reports", MissionReportViewSet, basename="mission-report")
 router.register("needs", StakeholderNeedViewSet, basename="need")
 

@@ -169,6 +169,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ReportStatusEnum": "programs.models.ReportStatus",
+        "NeedStatusEnum": "programs.models.NeedStatus",
+        "ProgramStatusEnum": "programs.models.ProgramStatus",
+        "RunStatusEnum": "priorities.models.RunStatus",
+        "AggregationEnum": "priorities.models.Aggregation",
+    },
 }
 
 # Celery: with no broker configured, tasks run in-process so a single `make run` needs nothing else.

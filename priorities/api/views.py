@@ -1,0 +1,308 @@
+"""Read-only partner API: countries with their published rank, policy sources, weight profiles and rankings.
+
+Partner systems see published runs only; staff also see every run and may start one (202 Accepted).
+"""
+
+import django_filters
+from django.db.models import OuterRef, Prefetch, Subquery
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+
+from countries.models import Country
+from programs.models import CooperationArea
+
+from ..models import Aggregation, AreaResult, PolicyPriority, PolicySource, RankingResult, RankingRun, WeightProfile
+from ..ranking import default_profile, ranking_run_request
+from ..scoring import ScoringError
+
+
+def published_run_for(slug: str | None) -> RankingRun | None:
+    profiles = WeightProfile.objects.filter(slug=slug) if slug else WeightProfile.objects.filter(is_default=True)
+    profile = profiles.first()
+    if profile is None:
+        return None
+    return RankingRun.objects.filter(profile_slug=profile.slug, is_published=True).first()
+
+
+class CountrySerializer(serializers.ModelSerializer):
+    score = serializers.FloatField(read_only=True, allow_null=True, help_text="Latest published score.")
+    rank = serializers.IntegerField(read_only=True, allow_null=True, help_text="Latest published rank.")
+
+    class Meta:
+        model = Country
+        fields = [
+            "iso3",
+            "iso2",
+            "name",
+            "region",
+            "subregion",
+            "income_group",
+            "oda_category",
+            "is_un_ldc",
+            "wipo_member",
+            "ip_office",
+            "score",
+            "rank",
+        ]
+
+
+class CountryFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = Country
+        fields = ["region", "income_group", "oda_category"]
+
+
+class CountryViewSet(viewsets.ReadOnlyModelViewSet):
+    """Every ISO 3166-1 country with its classifications and its place in the published default ranking."""
+
+    serializer_class = CountrySerializer
+    filterset_class = CountryFilterSet
+    lookup_field = "iso3"
+    ordering_fields = ["name", "rank", "score"]
+    ordering = ["name"]
+
+    def get_queryset(self):
+        run = published_run_for(None)
+        results = RankingResult.objects.filter(run=run, country=OuterRef("pk"))
+        return Country.objects.annotate(
+            score=Subquery(results.values("score")[:1]), rank=Subquery(results.values("rank")[:1])
+        )
+
+
+class PolicyPrioritySerializer(serializers.ModelSerializer):
+    areas = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    countries = serializers.SlugRelatedField(slug_field="iso3", many=True, read_only=True)
+    country_groups = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = PolicyPriority
+        fields = ["code", "title", "summary", "citation", "verified", "areas", "countries", "country_groups"]
+
+
+class PolicySourceSerializer(serializers.ModelSerializer):
+    priorities = PolicyPrioritySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = PolicySource
+        fields = ["code", "name", "official_title", "issuer", "issued", "citation", "priorities"]
+
+
+class PolicySourceViewSet(viewsets.ReadOnlyModelViewSet):
+    """The seven policy sources with their priority items, the areas they favour and where."""
+
+    serializer_class = PolicySourceSerializer
+    lookup_field = "code"
+    pagination_class = None
+    filter_backends = []
+    queryset = PolicySource.objects.prefetch_related(
+        Prefetch(
+            "priorities",
+            queryset=PolicyPriority.objects.prefetch_related("areas", "countries", "country_groups"),
+        )
+    )
+
+
+class WeightProfileSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WeightProfile
+        fields = [
+            "slug",
+            "name",
+            "description",
+            "version",
+            "is_default",
+            "weight_method",
+            "criterion_weights",
+            "source_weights",
+            "criterion_directions",
+            "normalization",
+            "aggregation",
+            "coverage_threshold",
+            "recency_half_life_days",
+            "top_k_areas",
+            "monte_carlo_samples",
+            "weight_concentration",
+            "oda_eligible_only",
+            "wipo_members_only",
+        ]
+
+
+class WeightProfileViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = WeightProfileSerializer
+    lookup_field = "slug"
+    queryset = WeightProfile.objects.all()
+    ordering = ["-is_default", "name"]
+
+
+class RankingResultSerializer(serializers.ModelSerializer):
+    iso3 = serializers.CharField(source="country_id")
+    country = serializers.CharField(source="country.name")
+
+    class Meta:
+        model = RankingResult
+        fields = [
+            "rank",
+            "iso3",
+            "country",
+            "score",
+            "rank_p05",
+            "rank_median",
+            "rank_p95",
+            "p_top10",
+            "previous_rank",
+            "contributions",
+            "top_areas",
+        ]
+
+
+class InsufficientSerializer(serializers.Serializer):
+    iso3 = serializers.CharField(source="country_id")
+    country = serializers.CharField(source="country.name")
+    missing = serializers.ListField(child=serializers.CharField())
+
+
+class AreaRankingSerializer(serializers.ModelSerializer):
+    rank = serializers.IntegerField(source="rank_in_area")
+    iso3 = serializers.CharField(source="country_id")
+    country = serializers.CharField(source="country.name")
+
+    class Meta:
+        model = AreaResult
+        fields = ["rank", "iso3", "country", "score", "rank_p05", "rank_median", "rank_p95", "p_top10", "contributions"]
+
+
+class RankingRunSerializer(serializers.ModelSerializer):
+    profile = serializers.CharField(source="profile_slug")
+    published = serializers.BooleanField(source="is_published")
+
+    class Meta:
+        model = RankingRun
+        fields = [
+            "id",
+            "profile",
+            "method",
+            "normalization",
+            "status",
+            "progress",
+            "published",
+            "created_at",
+            "finished_at",
+            "inputs_digest",
+            "seed",
+            "samples",
+            "as_of",
+            "code_version",
+        ]
+
+
+class RankingRunDetailSerializer(RankingRunSerializer):
+    criteria = serializers.JSONField()
+    excluded = serializers.JSONField()
+    results = serializers.SerializerMethodField()
+    insufficient_data = serializers.SerializerMethodField()
+
+    class Meta(RankingRunSerializer.Meta):
+        fields = [*RankingRunSerializer.Meta.fields, "criteria", "excluded", "results", "insufficient_data"]
+
+    def _area(self) -> str | None:
+        return self.context.get("area")
+
+    @extend_schema_field(RankingResultSerializer(many=True))
+    def get_results(self, run: RankingRun) -> list[dict]:
+        area = self._area()
+        if area:
+            rows = [row for row in run.area_results.all() if row.area.code == area and row.rank_in_area is not None]
+            rows.sort(key=lambda row: row.rank_in_area)
+            return AreaRankingSerializer(rows, many=True).data
+        rows = sorted((row for row in run.results.all() if row.rank is not None), key=lambda row: row.rank)
+        return RankingResultSerializer(rows, many=True).data
+
+    @extend_schema_field(InsufficientSerializer(many=True))
+    def get_insufficient_data(self, run: RankingRun) -> list[dict]:
+        rows = [row for row in run.results.all() if row.rank is None]
+        return InsufficientSerializer(rows, many=True).data
+
+
+class StartRunSerializer(serializers.Serializer):
+    profile = serializers.SlugRelatedField(slug_field="slug", queryset=WeightProfile.objects.all(), required=False)
+    method = serializers.ChoiceField(choices=Aggregation.choices, required=False)
+    samples = serializers.IntegerField(min_value=0, max_value=100000, required=False)
+    seed = serializers.IntegerField(min_value=0, required=False)
+
+
+AREA_PARAMETER = OpenApiParameter("area", str, description="An area code: that area's ranking of countries.")
+PROFILE_PARAMETER = OpenApiParameter("profile", str, description="A weight profile slug (default profile if absent).")
+
+
+class RankingRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Ranking runs. Partner systems see published runs only; staff see all and may start one."""
+
+    ordering = ["-created_at"]
+    filterset_fields = ["profile_slug", "method", "status", "is_published"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return RankingRun.objects.none()
+        runs = RankingRun.objects.all()
+        if not self.request.user.is_jpo_staff:
+            runs = runs.filter(published_at__isnull=False, status="succeeded")
+        if self.action in ("retrieve", "latest"):
+            runs = runs.prefetch_related(
+                Prefetch("results", queryset=RankingResult.objects.select_related("country")),
+                Prefetch("area_results", queryset=AreaResult.objects.select_related("country", "area")),
+            )
+        return runs
+
+    def get_serializer_class(self):
+        if self.action in ("retrieve", "latest"):
+            return RankingRunDetailSerializer
+        if self.action == "create":
+            return StartRunSerializer
+        return RankingRunSerializer
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        area = self.request.query_params.get("area")
+        if area is not None and not CooperationArea.objects.filter(code=area).exists():
+            raise NotFound(f"No cooperation area with code {area!r}.")
+        context["area"] = area
+        return context
+
+    @extend_schema(parameters=[AREA_PARAMETER])
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(parameters=[PROFILE_PARAMETER, AREA_PARAMETER], responses=RankingRunDetailSerializer)
+    @action(detail=False)
+    def latest(self, request: Request) -> Response:
+        run = published_run_for(request.query_params.get("profile"))
+        if run is None:
+            raise NotFound("No published ranking for that profile.")
+        run = self.get_queryset().get(pk=run.pk)
+        return Response(self.get_serializer(run).data)
+
+    @extend_schema(request=StartRunSerializer, responses={202: RankingRunSerializer})
+    def create(self, request: Request) -> Response:
+        if not request.user.is_jpo_staff:
+            raise PermissionDenied("Only JPO staff start ranking runs.")
+        serializer = StartRunSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            run = ranking_run_request(
+                profile=data.get("profile") or default_profile(),
+                method=data.get("method"),
+                samples=data.get("samples"),
+                seed=data.get("seed"),
+                by=request.user,
+            )
+        except ScoringError as error:
+            raise serializers.ValidationError({error.field: [error.message]}) from error
+        url = reverse("api:ranking-detail", args=[run.pk], request=request)
+        body = RankingRunSerializer(RankingRun.objects.get(pk=run.pk)).data
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": url})

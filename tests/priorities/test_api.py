@@ -1,0 +1,182 @@
+"""The partner-facing read API: reference data, countries with their published rank, and rankings."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from accounts.services import api_token_issue
+from priorities.models import RankingRun
+from priorities.ranking import default_profile, ranking_run_publish, ranking_run_request
+from tests.factories import UserFactory
+
+AS_OF = datetime.date(2026, 11, 1)
+
+
+def api_for(role: str | None) -> APIClient:
+    client = APIClient()
+    if role:
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {api_token_issue(user=UserFactory(role=role))}")
+    return client
+
+
+def seed(reports=60, needs=40, countries=10):
+    call_command(
+        "seed_demo",
+        *("--countries", str(countries), "--reports", str(reports), "--needs", str(needs), "--programs", "20"),
+        *("--seed", "3", "--as-of", AS_OF.isoformat(), "--replace"),
+        stdout=StringIO(),
+    )
+
+
+def computed_run(publish: bool, seed_value=1) -> RankingRun:
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        run = ranking_run_request(profile=default_profile(), as_of=AS_OF, samples=100, seed=seed_value)
+    run = RankingRun.objects.get(pk=run.pk)
+    return ranking_run_publish(run=run) if publish else run
+
+
+@pytest.fixture
+def published(db):
+    seed()
+    return computed_run(publish=True)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["countries/", "areas/", "policy-sources/", "profiles/", "programs/", "rankings/"])
+@pytest.mark.parametrize(
+    ("role", "expected"), [(None, 401), ("partner-system", 200), ("expert", 200), ("jpo-staff", 200)]
+)
+def test_reference_endpoints_for_every_role(path, role, expected):
+    assert api_for(role).get(f"/api/v1/{path}").status_code == expected
+
+
+@pytest.mark.django_db
+def test_countries_carry_their_published_rank(published):
+    top = published.results.get(rank=1)
+    body = api_for("partner-system").get(f"/api/v1/countries/{top.country_id}/").json()
+    assert (body["rank"], body["score"]) == (1, pytest.approx(top.score))
+    listed = api_for("partner-system").get("/api/v1/countries/", {"region": "Asia", "ordering": "name"}).json()
+    assert listed["count"] == 51
+    assert set(listed) == {"count", "next", "previous", "results"}
+
+
+@pytest.mark.django_db
+def test_policy_sources_list_their_priorities_and_areas():
+    sources = api_for("partner-system").get("/api/v1/policy-sources/").json()
+    sdg = next(source for source in sources if source["code"] == "sdg")
+    target = next(item for item in sdg["priorities"] if item["code"] == "SDG-9.5")
+    assert set(target["areas"]) == {"tech_transfer", "ip_information"}
+
+
+@pytest.mark.django_db
+def test_latest_published_ranking_with_results(published):
+    body = api_for("partner-system").get("/api/v1/rankings/latest/").json()
+    assert body["id"] == published.pk
+    assert body["published"] is True
+    ranks = [row["rank"] for row in body["results"]]
+    assert ranks == sorted(ranks)
+    first = body["results"][0]
+    assert sum(first["contributions"].values()) == pytest.approx(first["score"])
+    assert first["rank_p05"] <= first["rank_median"] <= first["rank_p95"]
+    assert body["insufficient_data"]
+    assert "field.need" in body["insufficient_data"][0]["missing"]
+
+
+@pytest.mark.django_db
+def test_area_ranking(published):
+    body = api_for("partner-system").get(f"/api/v1/rankings/{published.pk}/", {"area": "patent_examination"}).json()
+    assert [row["rank"] for row in body["results"]][:1] == [1]
+    assert api_for("partner-system").get(f"/api/v1/rankings/{published.pk}/", {"area": "nope"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_partners_never_see_unpublished_runs(published):
+    draft = computed_run(publish=False, seed_value=2)
+    partner = api_for("partner-system")
+    assert partner.get(f"/api/v1/rankings/{draft.pk}/").status_code == 404
+    assert [run["id"] for run in partner.get("/api/v1/rankings/").json()["results"]] == [published.pk]
+    staff_ids = [run["id"] for run in api_for("jpo-staff").get("/api/v1/rankings/").json()["results"]]
+    assert set(staff_ids) == {published.pk, draft.pk}
+
+
+@pytest.mark.django_db
+def test_latest_for_an_unknown_profile_is_404(published):
+    assert api_for("partner-system").get("/api/v1/rankings/latest/", {"profile": "nope"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_staff_start_a_run_and_get_202_with_its_url():
+    seed(reports=20, needs=10, countries=5)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = api_for("jpo-staff").post("/api/v1/rankings/", {"method": "topsis", "samples": 50}, format="json")
+    assert response.status_code == 202
+    run = RankingRun.objects.get()
+    assert response["Location"].endswith(f"/api/v1/rankings/{run.pk}/")
+    assert (run.method, run.samples, run.status) == ("topsis", 50, "succeeded")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "body", "status"),
+    [
+        ("partner-system", {}, 403),
+        ("expert", {}, 403),
+        ("jpo-staff", {"method": "median"}, 400),
+        ("jpo-staff", {"samples": -1}, 400),
+        ("jpo-staff", {"profile": "nope"}, 400),
+    ],
+)
+def test_starting_a_run_is_refused(role, body, status):
+    assert api_for(role).post("/api/v1/rankings/", body, format="json").status_code == status
+    assert not RankingRun.objects.exists()
+
+
+def detail_queries(api, run) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert api.get(f"/api/v1/rankings/{run.pk}/").status_code == 200
+    return len(captured)
+
+
+@pytest.mark.django_db
+def test_ranking_detail_queries_do_not_grow_with_the_data():
+    api = api_for("partner-system")
+    seed(reports=20, needs=10, countries=5)
+    small = detail_queries(api, computed_run(publish=True, seed_value=1))
+    seed(reports=300, needs=200, countries=30)
+    large = detail_queries(api, computed_run(publish=True, seed_value=2))
+    assert small == large
+
+
+@pytest.mark.django_db
+def test_country_list_queries_do_not_grow_with_the_data():
+    api = api_for("partner-system")
+    seed(reports=20, needs=10, countries=5)
+    computed_run(publish=True, seed_value=1)
+    with CaptureQueriesContext(connection) as small:
+        api.get("/api/v1/countries/", {"page": 1})
+    seed(reports=300, needs=200, countries=30)
+    computed_run(publish=True, seed_value=2)
+    with CaptureQueriesContext(connection) as large:
+        api.get("/api/v1/countries/", {"page": 1})
+    assert len(small) == len(large)
+
+
+@pytest.mark.django_db
+def test_openapi_schema_is_valid_and_complete():
+    out = StringIO()
+    call_command("spectacular", "--validate", "--fail-on-warn", stdout=out)
+    schema = out.getvalue()
+    for path in (
+        "/api/v1/countries/{iso3}/",
+        "/api/v1/rankings/latest/",
+        "/api/v1/mission-reports/{id}/submit/",
+        "/api/v1/needs/",
+        "/api/v1/programs/",
+    ):
+        assert path in schema
