@@ -63,15 +63,7 @@ class MissionReportForm(forms.Form):
         return data
 
     def report_fields(self) -> ReportFields:
-        data = self.cleaned_data
-        return ReportFields(
-            kind=data["kind"],
-            country=data["country"],
-            visit_start=data["visit_start"],
-            visit_end=data["visit_end"],
-            summary=data["summary"],
-            recommendations=data.get("recommendations", ""),
-        )
+        return ReportFields.from_mapping(self.cleaned_data)
 
 
 class RowStyleMixin:

@@ -78,15 +78,7 @@ class MissionReportSerializer(StrictSerializerMixin, serializers.ModelSerializer
         read_only_fields = ["id", "status", "author", "review_comment"]
 
     def report_fields(self) -> ReportFields:
-        data = self.validated_data
-        return ReportFields(
-            kind=data["kind"],
-            country=data["country"],
-            visit_start=data["visit_start"],
-            visit_end=data["visit_end"],
-            summary=data["summary"],
-            recommendations=data.get("recommendations", ""),
-        )
+        return ReportFields.from_mapping(self.validated_data)
 
     def assessment_rows(self) -> list[AssessmentFields]:
         return [AssessmentFields(**row) for row in self.validated_data.get("assessments", [])]

@@ -59,6 +59,18 @@ class ReportFields:
     summary: str
     recommendations: str = ""
 
+    @classmethod
+    def from_mapping(cls, data) -> "ReportFields":
+        """From cleaned form or serializer data."""
+        return cls(
+            kind=data["kind"],
+            country=data["country"],
+            visit_start=data["visit_start"],
+            visit_end=data["visit_end"],
+            summary=data["summary"],
+            recommendations=data.get("recommendations", ""),
+        )
+
 
 @dataclass(frozen=True)
 class AssessmentFields:

@@ -165,42 +165,42 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(report)
 
 
-@require_POST
-def report_review(request: HttpRequest, pk: int) -> HttpResponse:
+def _staff_decision(request: HttpRequest, pk: int, permission: str, decide) -> HttpResponse:
+    """Run a staff decision on a report; a refusal is shown under the comment box."""
     report = get_object_or_404(MissionReport, pk=pk)
-    _require(request, "programs.review_report", report)
+    _require(request, permission, report)
     form = ReviewForm(request.POST)
     if form.is_valid():
         try:
-            if request.POST.get("decision") == "approve":
-                mission_report_approve(report=report, by=request.user)
-                messages.success(request, _("Report approved: it now counts in the ranking."))
-            else:
-                mission_report_return(report=report, by=request.user, comment=form.cleaned_data["comment"])
-                messages.success(request, _("Report returned to its author."))
+            message = decide(report, form.cleaned_data["comment"])
+            messages.success(request, message)
             return redirect(report)
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error("comment", message)
+            for text in error.messages:
+                form.add_error("comment", text)
     report = get_object_or_404(reports_with_rows(), pk=pk)
     return render(request, "programs/missionreport_detail.html", {"report": report, "review_form": form}, status=400)
+
+
+@require_POST
+def report_review(request: HttpRequest, pk: int) -> HttpResponse:
+    def decide(report: MissionReport, comment: str) -> str:
+        if request.POST.get("decision") == "approve":
+            mission_report_approve(report=report, by=request.user)
+            return _("Report approved: it now counts in the ranking.")
+        mission_report_return(report=report, by=request.user, comment=comment)
+        return _("Report returned to its author.")
+
+    return _staff_decision(request, pk, "programs.review_report", decide)
 
 
 @require_POST
 def report_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(MissionReport, pk=pk)
-    _require(request, "programs.reopen_report", report)
-    form = ReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            mission_report_reopen(report=report, by=request.user, comment=form.cleaned_data["comment"])
-            messages.success(request, _("Report reopened and returned to its author."))
-            return redirect(report)
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error("comment", message)
-    report = get_object_or_404(reports_with_rows(), pk=pk)
-    return render(request, "programs/missionreport_detail.html", {"report": report, "review_form": form}, status=400)
+    def decide(report: MissionReport, comment: str) -> str:
+        mission_report_reopen(report=report, by=request.user, comment=comment)
+        return _("Report reopened and returned to its author.")
+
+    return _staff_decision(request, pk, "programs.reopen_report", decide)
 
 
 @require_POST
