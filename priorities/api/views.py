@@ -3,12 +3,20 @@
 Partner systems see published runs only; staff also see every run and may start one (202 Accepted).
 """
 
+import csv
+import hashlib
+import io
+import json
+
 import django_filters
 from django.db.models import OuterRef, Prefetch, Subquery
+from django.shortcuts import get_object_or_404
+from django.utils.http import http_date
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -228,6 +236,41 @@ class RankingRunDetailSerializer(RankingRunSerializer):
         return InsufficientSerializer(rows, many=True).data
 
 
+class MatrixAlternativeSerializer(serializers.ModelSerializer):
+    iso3 = serializers.CharField(source="country_id")
+    area = serializers.CharField(source="area.code")
+
+    class Meta:
+        model = AreaResult
+        fields = ["iso3", "area", "coverage", "raw", "normalized", "score"]
+
+
+class MatrixSerializer(serializers.ModelSerializer):
+    """Everything needed to recompute each score: score = Σ w·x over the criteria present / Σ w over them."""
+
+    criteria = serializers.JSONField()
+    alternatives = MatrixAlternativeSerializer(source="area_results", many=True)
+    parameters = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RankingRun
+        fields = ["id", "method", "normalization", "parameters", "criteria", "alternatives"]
+
+    def get_parameters(self, run: RankingRun) -> dict:
+        settings = run.profile_settings
+        return {
+            "coverage_threshold": settings["coverage_threshold"],
+            "top_k_areas": settings["top_k_areas"],
+            "recency_half_life_days": settings["recency_half_life_days"],
+            "imputation": settings["imputation"],
+            "samples": run.samples,
+            "seed": run.seed,
+            "weight_concentration": settings["weight_concentration"],
+            "as_of": run.as_of.isoformat(),
+            "missing_values": "a missing value drops out and the other weights are rescaled to sum to 1",
+        }
+
+
 class StartRunSerializer(serializers.Serializer):
     profile = serializers.SlugRelatedField(slug_field="slug", queryset=WeightProfile.objects.all(), required=False)
     method = serializers.ChoiceField(choices=Aggregation.choices, required=False)
@@ -239,18 +282,49 @@ AREA_PARAMETER = OpenApiParameter("area", str, description="An area code: that a
 PROFILE_PARAMETER = OpenApiParameter("profile", str, description="A weight profile slug (default profile if absent).")
 
 
+class RankingCSVRenderer(BaseRenderer):
+    """A ranking's results as CSV (`?format=csv` or `Accept: text/csv`)."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+    columns = ("rank", "iso3", "country", "score", "rank_p05", "rank_median", "rank_p95", "p_top10", "top_areas")
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        if not isinstance(data, dict) or "results" not in data:
+            return json.dumps(data).encode("utf-8")
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(self.columns)
+        for row in data["results"]:
+            writer.writerow(
+                [";".join(row.get(name) or []) if name == "top_areas" else row.get(name) for name in self.columns]
+            )
+        return buffer.getvalue().encode("utf-8")
+
+
 class RankingRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Ranking runs. Partner systems see published runs only; staff see all and may start one."""
+
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, RankingCSVRenderer]
 
     ordering = ["-created_at"]
     filterset_fields = ["profile_slug", "method", "status", "is_published"]
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
-            return RankingRun.objects.none()
+    def _visible_runs(self):
         runs = RankingRun.objects.all()
         if not self.request.user.is_jpo_staff:
             runs = runs.filter(published_at__isnull=False, status="succeeded")
+        return runs
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return RankingRun.objects.none()
+        runs = self._visible_runs()
+        if self.action == "matrix":
+            return runs.prefetch_related(
+                Prefetch("area_results", queryset=AreaResult.objects.select_related("area").order_by("country", "area"))
+            )
         if self.action in ("retrieve", "latest"):
             runs = runs.prefetch_related(
                 Prefetch("results", queryset=RankingResult.objects.select_related("country")),
@@ -259,6 +333,8 @@ class RankingRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return runs
 
     def get_serializer_class(self):
+        if self.action == "matrix":
+            return MatrixSerializer
         if self.action in ("retrieve", "latest"):
             return RankingRunDetailSerializer
         if self.action == "create":
@@ -273,18 +349,40 @@ class RankingRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         context["area"] = area
         return context
 
+    def _cached(self, request: Request, run_id: int) -> Response:
+        """A published run never changes: answer 304 to a client holding it, before building any body."""
+        run = get_object_or_404(
+            self.get_queryset()
+            .model.objects.filter(pk__in=self.get_queryset().values("pk"))
+            .only("pk", "finished_at", "published_at", "is_published"),
+            pk=run_id,
+        )
+        variant = f"{self.action}|{request.query_params.get('area', '')}|{request.accepted_renderer.format}"
+        etag = f'"run-{run.pk}-{hashlib.sha256(variant.encode()).hexdigest()[:12]}"'
+        headers = {"ETag": etag}
+        if run.finished_at:
+            headers["Last-Modified"] = http_date(run.finished_at.timestamp())
+        if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
+        body = self.get_serializer(self.get_queryset().get(pk=run.pk)).data
+        return Response(body, headers=headers)
+
     @extend_schema(parameters=[AREA_PARAMETER])
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
-        return super().retrieve(request, *args, **kwargs)
+        return self._cached(request, self.kwargs["pk"])
 
     @extend_schema(parameters=[PROFILE_PARAMETER, AREA_PARAMETER], responses=RankingRunDetailSerializer)
-    @action(detail=False)
+    @action(detail=False, renderer_classes=[JSONRenderer, RankingCSVRenderer])
     def latest(self, request: Request) -> Response:
         run = published_run_for(request.query_params.get("profile"))
         if run is None:
             raise NotFound("No published ranking for that profile.")
-        run = self.get_queryset().get(pk=run.pk)
-        return Response(self.get_serializer(run).data)
+        return self._cached(request, run.pk)
+
+    @extend_schema(responses=MatrixSerializer)
+    @action(detail=True)
+    def matrix(self, request: Request, pk=None) -> Response:
+        return self._cached(request, pk)
 
     @extend_schema(request=StartRunSerializer, responses={202: RankingRunSerializer})
     def create(self, request: Request) -> Response:

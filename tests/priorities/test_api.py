@@ -180,3 +180,63 @@ def test_openapi_schema_is_valid_and_complete():
         "/api/v1/programs/",
     ):
         assert path in schema
+
+
+@pytest.mark.django_db
+def test_the_matrix_lets_anyone_recompute_every_score(published):
+    matrix = api_for("partner-system").get(f"/api/v1/rankings/{published.pk}/matrix/").json()
+    weights = {criterion["code"]: criterion["weight"] for criterion in matrix["criteria"]}
+    assert sum(weights.values()) == pytest.approx(1.0)
+    assert matrix["method"] == "wam"
+    scored = [row for row in matrix["alternatives"] if row["score"] is not None]
+    assert scored
+    for row in scored:
+        present = {code: value for code, value in row["normalized"].items() if value is not None}
+        recomputed = sum(weights[code] * value for code, value in present.items()) / sum(weights[c] for c in present)
+        assert recomputed == pytest.approx(row["score"], abs=1e-9)
+
+
+@pytest.mark.django_db
+def test_published_ranking_is_cacheable(published):
+    api = api_for("partner-system")
+    first = api.get("/api/v1/rankings/latest/")
+    assert first.status_code == 200
+    assert first["ETag"]
+    assert first["Last-Modified"]
+    with CaptureQueriesContext(connection) as captured:
+        again = api.get("/api/v1/rankings/latest/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert again.content == b""
+    assert not any("priorities_rankingresult" in query["sql"] for query in captured.captured_queries)
+    other_area = api.get("/api/v1/rankings/latest/", {"area": "enforcement"}, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert other_area.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("how", ["query", "accept"])
+def test_ranking_results_as_csv(published, how):
+    api = api_for("partner-system")
+    if how == "query":
+        response = api.get("/api/v1/rankings/latest/", {"format": "csv"})
+    else:
+        response = api.get("/api/v1/rankings/latest/", HTTP_ACCEPT="text/csv")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    lines = response.content.decode().strip().splitlines()
+    assert lines[0].startswith("rank,iso3,country,score")
+    assert lines[1].startswith("1,")
+
+
+@pytest.mark.django_db
+def test_requests_beyond_the_rate_are_refused_with_retry_after(monkeypatch):
+    from django.core.cache import cache
+    from rest_framework.throttling import UserRateThrottle
+
+    cache.clear()
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "3/minute"})
+    api = api_for("partner-system")
+    statuses = [api.get("/api/v1/areas/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    refused = api.get("/api/v1/areas/")
+    assert int(refused["Retry-After"]) > 0
+    cache.clear()
