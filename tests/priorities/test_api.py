@@ -239,4 +239,5 @@ def test_requests_beyond_the_rate_are_refused_with_retry_after(monkeypatch):
     assert statuses == [200, 200, 200, 429]
     refused = api.get("/api/v1/areas/")
     assert int(refused["Retry-After"]) > 0
+    assert refused.json()["code"] == "throttled"
     cache.clear()

@@ -74,7 +74,9 @@ def test_expert_creates_a_draft_and_submits_it(expert):
 def test_bad_reports_get_400_with_the_field_named(expert, changes, field):
     response = api_for(expert).post("/api/v1/mission-reports/", {**REPORT, **changes}, format="json")
     assert response.status_code == 400
-    assert field in response.json()
+    body = response.json()
+    assert (body["status"], body["code"]) == (400, "invalid")
+    assert field in body["errors"]
     assert not MissionReport.objects.exists()
 
 
@@ -82,6 +84,7 @@ def test_bad_reports_get_400_with_the_field_named(expert, changes, field):
 def test_malformed_json_is_a_400(expert):
     response = api_for(expert).generic("POST", "/api/v1/mission-reports/", "{not json", content_type="application/json")
     assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
 
 
 @pytest.mark.django_db
@@ -90,7 +93,7 @@ def test_update_needs_the_version_read_and_a_stale_one_is_a_conflict(expert):
     report = api.post("/api/v1/mission-reports/", REPORT, format="json").json()
     missing = api.put(f"/api/v1/mission-reports/{report['id']}/", {**REPORT, "summary": "v2"}, format="json")
     assert missing.status_code == 400
-    assert "version" in missing.json()
+    assert "version" in missing.json()["errors"]
     first = api.put(
         f"/api/v1/mission-reports/{report['id']}/",
         {**REPORT, "summary": "v2", "version": report["version"]},
@@ -103,6 +106,8 @@ def test_update_needs_the_version_read_and_a_stale_one_is_a_conflict(expert):
         format="json",
     )
     assert stale.status_code == 409
+    assert stale.json()["code"] == "conflict"
+    assert "changed by someone else" in stale.json()["detail"]
     assert MissionReport.objects.get().summary == "v2"
 
 
@@ -163,7 +168,7 @@ def test_expert_records_and_closes_a_need(expert):
     assert StakeholderNeed.objects.get().status == "being_addressed"
     refused = api.patch(f"/api/v1/needs/{need['id']}/", {"urgency": 11}, format="json")
     assert refused.status_code == 400
-    assert "urgency" in refused.json()
+    assert "urgency" in refused.json()["errors"]
 
 
 @pytest.mark.django_db
@@ -204,3 +209,19 @@ def test_issue_and_revoke_token_commands():
     assert partner.auth_token_set.get().expiry is not None
     call_command("revoke_api_tokens", "jica-system", stdout=StringIO())
     assert client.get("/api/v1/schema/").status_code == 401
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "path", "status", "code"),
+    [
+        (None, "/api/v1/needs/", 401, "not_authenticated"),
+        ("partner-system", "/api/v1/needs/", 403, "permission_denied"),
+        ("jpo-staff", "/api/v1/mission-reports/999999/", 404, "not_found"),
+    ],
+)
+def test_errors_share_one_shape(role, path, status, code):
+    client = api_for(UserFactory(role=role)) if role else APIClient()
+    body = client.get(path).json()
+    assert body == {"status": status, "code": code, "detail": body["detail"], "errors": {}}
+    assert body["detail"]
