@@ -5,7 +5,7 @@ from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.exceptions import APIException
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -51,8 +51,12 @@ class MissionReportViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Mission reports: experts see and change their own drafts, staff read all. Partner systems: 403."""
+    """Mission reports: experts see and change their own drafts, staff read all. Partner systems: 403.
 
+    A report is replaced whole with PUT, carrying the version read; PATCH is not offered.
+    """
+
+    http_method_names = ["get", "post", "put", "delete", "head", "options"]
     serializer_class = MissionReportSerializer
     permission_classes = [IsAuthenticated, RulePermission]
     filterset_class = MissionReportFilterSet
@@ -63,7 +67,6 @@ class MissionReportViewSet(
         "retrieve": {"list": "programs.list_reports", "object": "programs.read_report"},
         "create": {"list": "programs.file_report"},
         "update": {"list": "programs.list_reports", "object": "programs.edit_report"},
-        "partial_update": {"list": "programs.list_reports", "object": "programs.edit_report"},
         "destroy": {"list": "programs.list_reports", "object": "programs.remove_report"},
         "submit": {"list": "programs.list_reports", "object": "programs.edit_report"},
     }
@@ -111,9 +114,6 @@ class MissionReportViewSet(
         except DjangoValidationError as error:
             raise service_errors(error) from error
         return Response(self.get_serializer(self.get_queryset().get(pk=report.pk)).data)
-
-    def partial_update(self, request: Request, *args, **kwargs) -> Response:
-        raise PermissionDenied("Send the whole report with PUT, including the version you read.")
 
     def perform_destroy(self, instance: MissionReport) -> None:
         try:

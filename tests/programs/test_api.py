@@ -225,3 +225,10 @@ def test_errors_share_one_shape(role, path, status, code):
     body = client.get(path).json()
     assert body == {"status": status, "code": code, "detail": body["detail"], "errors": {}}
     assert body["detail"]
+
+
+@pytest.mark.django_db
+def test_reports_are_replaced_whole_not_patched(expert):
+    api = api_for(expert)
+    report = api.post("/api/v1/mission-reports/", REPORT, format="json").json()
+    assert api.patch(f"/api/v1/mission-reports/{report['id']}/", {"summary": "x"}, format="json").status_code == 405
