@@ -9,6 +9,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from notifications.api.views import WebhookEndpointViewSet
 from priorities.api.views import CountryViewSet, PolicySourceViewSet, RankingRunViewSet, WeightProfileViewSet
 from programs.api.reference import CooperationAreaViewSet, CooperationProgramViewSet
 from programs.api.views import MissionReportViewSet, StakeholderNeedViewSet
@@ -24,6 +25,7 @@ router.register("programs", CooperationProgramViewSet, basename="program")
 router.register("rankings", RankingRunViewSet, basename="ranking")
 router.register("mission-reports", MissionReportViewSet, basename="mission-report")
 router.register("needs", StakeholderNeedViewSet, basename="need")
+router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 
 urlpatterns = [
     *router.urls,

@@ -21,6 +21,7 @@ from .profiles import profile_criteria, profile_snapshot
 from .scoring import ENGINE_VERSION, Method, Outcome, ScoringError, evaluate
 from .scoring.engine import validate_method
 from .services import weight_profile_ensure_default
+from .signals import run_published
 
 BATCH_SIZE = 2000
 RECOMPUTE_LOCK = "hipoc:ranking-recompute-queued"
@@ -320,6 +321,7 @@ def ranking_run_publish(*, run: RankingRun, by: User | None = None) -> RankingRu
     run.published_at = timezone.now()
     run.published_by = by
     run.save(update_fields=["is_published", "published_at", "published_by"])
+    transaction.on_commit(lambda: run_published.send(sender=RankingRun, run_id=run.pk))
     return run
 
 

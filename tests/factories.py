@@ -4,10 +4,12 @@ import datetime
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts.models import User
 from countries.models import Country, Indicator, IndicatorValue
-from priorities.models import PolicyPriority, PolicyPriorityArea, WeightProfile
+from priorities.models import PolicyPriority, PolicyPriorityArea, RankingRun, WeightProfile
+from priorities.profiles import profile_snapshot
 from programs.models import (
     AreaAssessment,
     CooperationActivity,
@@ -140,3 +142,21 @@ class WeightProfileFactory(factory.django.DjangoModelFactory):
 
     slug = factory.Sequence(lambda n: f"profile-{n}")
     name = factory.Sequence(lambda n: f"Profile {n}")
+
+
+class RankingRunFactory(factory.django.DjangoModelFactory):
+    """A run record without results, for tests about what happens around a run (notices, listings)."""
+
+    class Meta:
+        model = RankingRun
+
+    profile = factory.SubFactory(WeightProfileFactory)
+    profile_slug = factory.SelfAttribute("profile.slug")
+    profile_version = 1
+    profile_settings = factory.LazyAttribute(lambda run: profile_snapshot(run.profile))
+    method = "wam"
+    normalization = "minmax"
+    seed = 1
+    samples = 10
+    as_of = factory.LazyFunction(timezone.localdate)
+    status = "succeeded"

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "countries",
     "programs",
     "priorities",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -146,11 +147,18 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "hipoc.schema.HipocAutoSchema",
     "EXCEPTION_HANDLER": "hipoc.exceptions.api_exception_handler",
-    # Counted per user (a token belongs to one user) in the shared cache, so all web processes share a limit.
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"user": env("API_RATE_PER_USER", default="600/minute")},
+    # Counted per token and per user (a user may hold several tokens) in the shared cache, so that every web
+    # process shares one limit.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "hipoc.throttling.TokenRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env("API_RATE_PER_TOKEN", default="300/minute"),
+        "user": env("API_RATE_PER_USER", default="600/minute"),
+    },
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -215,6 +223,12 @@ RANKING_RECOMPUTE_DEBOUNCE_SECONDS = env.int("RANKING_RECOMPUTE_DEBOUNCE_SECONDS
 # Automatic runs (after data changes and nightly) replace the published ranking when they succeed.
 RANKING_AUTO_PUBLISH = env.bool("RANKING_AUTO_PUBLISH", default=True)
 RANKING_SOFT_TIME_LIMIT = env.int("RANKING_SOFT_TIME_LIMIT", default=540)
+
+# Publication notices to partner systems' webhooks.
+HIPOC_BASE_URL = env("HIPOC_BASE_URL", default="http://127.0.0.1:8000")
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)
+WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=30)
 
 LOGGING = {
     "version": 1,

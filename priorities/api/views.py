@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from countries.models import Country
+from hipoc.schema import NOT_MODIFIED
 from programs.models import CooperationArea
 
 from ..models import Aggregation, AreaResult, PolicyPriority, PolicySource, RankingResult, RankingRun, WeightProfile
@@ -75,6 +76,8 @@ class CountryViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["name"]
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation needs no database
+            return Country.objects.none()
         run = published_run_for(None)
         results = RankingResult.objects.filter(run=run, country=OuterRef("pk"))
         return Country.objects.annotate(
@@ -367,11 +370,13 @@ class RankingRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         body = self.get_serializer(self.get_queryset().get(pk=run.pk)).data
         return Response(body, headers=headers)
 
-    @extend_schema(parameters=[AREA_PARAMETER])
+    @extend_schema(parameters=[AREA_PARAMETER], responses={200: RankingRunDetailSerializer, 304: NOT_MODIFIED})
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         return self._cached(request, self.kwargs["pk"])
 
-    @extend_schema(parameters=[PROFILE_PARAMETER, AREA_PARAMETER], responses=RankingRunDetailSerializer)
+    @extend_schema(
+        parameters=[PROFILE_PARAMETER, AREA_PARAMETER], responses={200: RankingRunDetailSerializer, 304: NOT_MODIFIED}
+    )
     @action(detail=False, renderer_classes=[JSONRenderer, RankingCSVRenderer])
     def latest(self, request: Request) -> Response:
         run = published_run_for(request.query_params.get("profile"))
@@ -379,7 +384,7 @@ class RankingRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             raise NotFound("No published ranking for that profile.")
         return self._cached(request, run.pk)
 
-    @extend_schema(responses=MatrixSerializer)
+    @extend_schema(responses={200: MatrixSerializer, 304: NOT_MODIFIED})
     @action(detail=True)
     def matrix(self, request: Request, pk=None) -> Response:
         return self._cached(request, pk)

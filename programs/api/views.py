@@ -10,6 +10,8 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from hipoc.schema import CONFLICT, PRECONDITION_FAILED
+
 from ..filtersets import MissionReportFilterSet, StakeholderNeedFilterSet
 from ..models import MissionReport, StakeholderNeed
 from ..selectors import needs_visible_to, reports_visible_to
@@ -29,6 +31,16 @@ from .serializers import MissionReportSerializer, StakeholderNeedSerializer, ser
 class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
+
+
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_code = "precondition_failed"
+    default_detail = "The report changed since the ETag you sent in If-Match; read it again."
+
+
+def report_etag(report: MissionReport) -> str:
+    return f'"report-{report.pk}-v{report.version}"'
 
 
 class RulePermission(BasePermission):
@@ -93,8 +105,17 @@ class MissionReportViewSet(
         except DjangoValidationError as error:
             raise service_errors(error) from error
 
+    @extend_schema(responses={200: MissionReportSerializer})
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        report = self.get_object()
+        return Response(self.get_serializer(report).data, headers={"ETag": report_etag(report)})
+
+    @extend_schema(responses={200: MissionReportSerializer, 409: CONFLICT, 412: PRECONDITION_FAILED})
     def update(self, request: Request, *args, **kwargs) -> Response:
         report = self.get_object()
+        if_match = request.headers.get("If-Match")
+        if if_match and report_etag(report) not in [tag.strip() for tag in if_match.split(",")] and if_match != "*":
+            raise PreconditionFailed()
         serializer = self.get_serializer(report, data=request.data, partial=False)
         serializer.is_valid(raise_exception=True)
         version = serializer.validated_data.get("version")
@@ -113,7 +134,8 @@ class MissionReportViewSet(
             raise Conflict(str(StaleReportError.message)) from error
         except DjangoValidationError as error:
             raise service_errors(error) from error
-        return Response(self.get_serializer(self.get_queryset().get(pk=report.pk)).data)
+        report = self.get_queryset().get(pk=report.pk)
+        return Response(self.get_serializer(report).data, headers={"ETag": report_etag(report)})
 
     def perform_destroy(self, instance: MissionReport) -> None:
         try:

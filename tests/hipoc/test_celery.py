@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -12,8 +13,12 @@ from django.db import connection
 
 from countries.models import Country
 from hipoc.celery import app, ping
+from notifications.models import WebhookDelivery, WebhookEndpoint
+from notifications.tasks import deliver_webhook
 from priorities.tasks import reference_data_refresh
 from tests.conftest import skip_or_fail
+from tests.factories import RankingRunFactory, UserFactory
+from tests.notifications.receiver import webhook_receiver
 
 BROKER_URL = os.environ.get("HIPOC_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
 # Redis keeps results itself; with RabbitMQ results travel back over the broker (rpc).
@@ -53,6 +58,8 @@ def worker(transactional_db, django_db_serialized_rollback):
         "CELERY_BROKER_URL": BROKER_URL,
         "CELERY_RESULT_BACKEND": RESULT_BACKEND,
         "DATABASE_URL": database_url_of_test_database(),
+        # Webhook retries a second apart, so that a retry through the broker is seen within the test.
+        "WEBHOOK_RETRY_BASE_SECONDS": "1",
     }
     process = subprocess.Popen(  # noqa: S603 - a fixed command line
         [
@@ -99,6 +106,26 @@ def test_reference_data_refresh_runs_on_the_worker(worker):
     assert counts["countries"] == 249
     assert counts["policy_sources"] == 7
     assert Country.objects.count() == 249
+
+
+def test_a_webhook_notice_is_retried_through_the_broker_until_accepted(worker):
+    queue, client = worker
+    run = RankingRunFactory(status="succeeded")
+    endpoint = WebhookEndpoint.objects.create(partner=UserFactory(role="partner-system"), url="http://127.0.0.1:9/")
+    with webhook_receiver([503, 200]) as receiver:
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(url=receiver.url)
+        delivery = WebhookDelivery.objects.create(endpoint=endpoint, run=run, event="ranking.published", payload={})
+        client.send_task(deliver_webhook.name, args=[delivery.pk], queue=queue)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            delivery.refresh_from_db()
+            if delivery.status != "pending":
+                break
+            time.sleep(0.2)
+    assert delivery.status == "delivered"
+    assert [attempt.status_code for attempt in delivery.attempts.all()] == [503, 200]
+    first, second = delivery.attempts.all()
+    assert (second.attempted_at - first.attempted_at).total_seconds() >= 0.9
 
 
 @pytest.mark.django_db
