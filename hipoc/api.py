@@ -4,11 +4,13 @@ DRF views answer 401/403 themselves (DRF exempts them from LoginRequiredMiddlewa
 page for people, so an anonymous visitor is sent to the login page instead.
 """
 
-from django.contrib.auth.decorators import login_required
-from django.urls import path
+from django.contrib.auth.decorators import login_not_required, login_required
+from django.urls import path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from hipoc.exceptions import api_path_not_found
 from notifications.api.views import WebhookEndpointViewSet
 from priorities.api.views import CountryViewSet, PolicySourceViewSet, RankingRunViewSet, WeightProfileViewSet
 from programs.api.reference import CooperationAreaViewSet, CooperationProgramViewSet
@@ -31,4 +33,6 @@ urlpatterns = [
     *router.urls,
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="api:schema")), name="docs"),
+    # Answered whatever the method, so that a mistyped POST gets the API's 404 rather than a CSRF page.
+    re_path(r"^(?P<path>.*)$", csrf_exempt(login_not_required(api_path_not_found))),
 ]

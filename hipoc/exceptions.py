@@ -3,7 +3,9 @@
 {"status": 400, "code": "invalid", "detail": "…", "errors": {"field": ["message", …]}}
 """
 
+from django.http import HttpRequest, JsonResponse
 from rest_framework import exceptions
+from rest_framework.renderers import JSONRenderer
 from rest_framework.views import exception_handler
 
 INVALID_DETAIL = "Some fields are not valid; see errors."
@@ -21,4 +23,15 @@ def api_exception_handler(exc, context):
         code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
         body = {"status": response.status_code, "code": code, "detail": str(detail), "errors": {}}
     response.data = body
+    renderer = getattr(context.get("request"), "accepted_renderer", None)
+    # Errors are JSON even when the client asked for the results as CSV.
+    if renderer is not None and renderer.format not in ("json", "api"):
+        context["request"].accepted_renderer = JSONRenderer()
+        context["request"].accepted_media_type = JSONRenderer.media_type
     return response
+
+
+def api_path_not_found(request: HttpRequest, path: str = "") -> JsonResponse:
+    """A path under /api/v1/ that names no endpoint answers in the API's error shape, not with an HTML page."""
+    body = {"status": 404, "code": "not_found", "detail": "No API endpoint at this path.", "errors": {}}
+    return JsonResponse(body, status=404)

@@ -24,7 +24,7 @@ def error(description: str) -> OpenApiResponse:
 BAD_REQUEST = error("Bad input: malformed JSON, wrong types, unknown fields or invalid filters; see `errors`.")
 UNAUTHORISED = error("No credentials, or a token that is unknown, revoked or expired.")
 FORBIDDEN = error("The role may not do this (partner systems never see mission reports or needs).")
-NOT_FOUND = error("No such object, or not one this role may see.")
+NOT_FOUND = error("No such object, page or format, or not one this role may see.")
 CONFLICT = error("Someone else changed the object since it was read; read it again.")
 PRECONDITION_FAILED = error("The `If-Match` header does not match the object's current ETag.")
 THROTTLED = error("Too many requests; retry after the number of seconds in `Retry-After`.")
@@ -38,9 +38,7 @@ class HipocAutoSchema(AutoSchema):
         responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses
-        errors = {"400": BAD_REQUEST, "401": UNAUTHORISED, "403": FORBIDDEN, "429": THROTTLED}
-        if "{" in self.path or getattr(self.view, "action", None) == "latest":
-            errors["404"] = NOT_FOUND
+        errors = {"400": BAD_REQUEST, "401": UNAUTHORISED, "403": FORBIDDEN, "404": NOT_FOUND, "429": THROTTLED}
         for code, response in errors.items():
             if code not in responses:
                 # Errors are JSON whatever format the client asked the results in.

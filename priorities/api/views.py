@@ -6,16 +6,15 @@ Partner systems see published runs only; staff also see every run and may start 
 import csv
 import hashlib
 import io
-import json
 
 import django_filters
 from django.db.models import OuterRef, Prefetch, Subquery
-from django.shortcuts import get_object_or_404
 from django.utils.http import http_date
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.generics import get_object_or_404
 from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -294,8 +293,8 @@ class RankingCSVRenderer(BaseRenderer):
     columns = ("rank", "iso3", "country", "score", "rank_p05", "rank_median", "rank_p95", "p_top10", "top_areas")
 
     def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
-        if not isinstance(data, dict) or "results" not in data:
-            return json.dumps(data).encode("utf-8")
+        if data is None:  # 304 Not Modified
+            return b""
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(self.columns)
@@ -308,8 +307,6 @@ class RankingCSVRenderer(BaseRenderer):
 
 class RankingRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Ranking runs. Partner systems see published runs only; staff see all and may start one."""
-
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, RankingCSVRenderer]
 
     ordering = ["-created_at"]
     filterset_fields = ["profile_slug", "method", "status", "is_published"]
@@ -334,6 +331,13 @@ class RankingRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                 Prefetch("area_results", queryset=AreaResult.objects.select_related("country", "area")),
             )
         return runs
+
+    def get_renderers(self):
+        # Only a ranking's results have a table shape; everything else is JSON.
+        renderers = [JSONRenderer(), BrowsableAPIRenderer()]
+        if self.action in ("retrieve", "latest"):
+            renderers.append(RankingCSVRenderer())
+        return renderers
 
     def get_serializer_class(self):
         if self.action == "matrix":
@@ -377,7 +381,7 @@ class RankingRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @extend_schema(
         parameters=[PROFILE_PARAMETER, AREA_PARAMETER], responses={200: RankingRunDetailSerializer, 304: NOT_MODIFIED}
     )
-    @action(detail=False, renderer_classes=[JSONRenderer, RankingCSVRenderer])
+    @action(detail=False)
     def latest(self, request: Request) -> Response:
         run = published_run_for(request.query_params.get("profile"))
         if run is None:

@@ -241,3 +241,74 @@ def test_requests_beyond_the_rate_are_refused_with_retry_after(monkeypatch):
     assert int(refused["Retry-After"]) > 0
     assert refused.json()["code"] == "throttled"
     cache.clear()
+
+
+@pytest.mark.django_db
+def test_each_token_has_its_own_limit_beside_its_users(monkeypatch):
+    from django.core.cache import cache
+
+    from hipoc.throttling import TokenRateThrottle
+
+    cache.clear()
+    monkeypatch.setattr(TokenRateThrottle, "THROTTLE_RATES", {"token": "2/minute"})
+    partner = UserFactory(role="partner-system")
+    first, second = APIClient(), APIClient()
+    first.credentials(HTTP_AUTHORIZATION=f"Bearer {api_token_issue(user=partner)}")
+    second.credentials(HTTP_AUTHORIZATION=f"Bearer {api_token_issue(user=partner)}")
+    assert [first.get("/api/v1/areas/").status_code for _ in range(3)] == [200, 200, 429]
+    assert second.get("/api/v1/areas/").status_code == 200
+    cache.clear()
+
+
+@pytest.mark.django_db
+def test_a_user_cannot_widen_the_limit_by_holding_more_tokens(monkeypatch):
+    from django.core.cache import cache
+    from rest_framework.throttling import UserRateThrottle
+
+    cache.clear()
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "3/minute"})
+    partner = UserFactory(role="partner-system")
+    clients = []
+    for _ in range(4):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {api_token_issue(user=partner)}")
+        clients.append(client)
+    assert [client.get("/api/v1/areas/").status_code for client in clients] == [200, 200, 200, 429]
+    cache.clear()
+
+
+@pytest.mark.django_db
+def test_every_operation_documents_its_errors_in_the_shared_shape():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    assert set(schema["components"]["schemas"]["ApiError"]["properties"]) == {"status", "code", "detail", "errors"}
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            documented = set(operation["responses"])
+            assert {"400", "401", "403", "429"} <= documented, (method, path)
+            if "{" in path:
+                assert "404" in documented, (method, path)
+    latest = schema["paths"]["/api/v1/rankings/latest/"]["get"]["responses"]
+    assert "304" in latest
+    update = schema["paths"]["/api/v1/mission-reports/{id}/"]["put"]["responses"]
+    assert {"409", "412"} <= set(update)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["get", "post", "delete"])
+def test_a_path_with_no_endpoint_answers_in_the_error_shape(method):
+    response = getattr(api_for("partner-system"), method)("/api/v1/mission-reports/1.5/")
+    assert response.status_code == 404
+    assert response.json() == {"status": 404, "code": "not_found", "detail": response.json()["detail"], "errors": {}}
+
+
+@pytest.mark.django_db
+def test_an_error_is_json_even_when_csv_was_asked_for(published):
+    response = api_for("partner-system").get("/api/v1/rankings/999999/", {"format": "csv"})
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["code"] == "not_found"
+    assert (
+        api_for("partner-system").get(f"/api/v1/rankings/{published.pk}/matrix/", {"format": "csv"}).status_code == 404
+    )

@@ -232,3 +232,22 @@ def test_reports_are_replaced_whole_not_patched(expert):
     api = api_for(expert)
     report = api.post("/api/v1/mission-reports/", REPORT, format="json").json()
     assert api.patch(f"/api/v1/mission-reports/{report['id']}/", {"summary": "x"}, format="json").status_code == 405
+
+
+@pytest.mark.django_db
+def test_an_update_with_a_stale_if_match_gets_412_and_changes_nothing(expert):
+    api = api_for(expert)
+    created = api.post("/api/v1/mission-reports/", REPORT, format="json").json()
+    url = f"/api/v1/mission-reports/{created['id']}/"
+    read = api.get(url)
+    etag = read["ETag"]
+    body = {**REPORT, "summary": "v2", "version": created["version"]}
+    updated = api.put(url, body, format="json", HTTP_IF_MATCH=etag)
+    assert updated.status_code == 200
+    assert updated["ETag"] != etag
+    stale = api.put(
+        url, {**body, "summary": "v3", "version": updated.json()["version"]}, format="json", HTTP_IF_MATCH=etag
+    )
+    assert stale.status_code == 412
+    assert stale.json()["code"] == "precondition_failed"
+    assert MissionReport.objects.get().summary == "v2"
