@@ -62,6 +62,8 @@ bench: install-dev
 	@case "$(DATABASE_URL)" in postgres*) \
 		BENCH_DATABASE_URL="$${DATABASE_URL%/*}/hipoc_bench" $(PY) -m tests.bench.end_to_end ;; \
 		*) echo "PostgreSQL: set DATABASE_URL=postgres://… to benchmark it too." ;; esac
+	@command -v wrk >/dev/null || { echo "The API benchmark needs wrk: apt-get install wrk"; exit 1; }
+	$(PY) -m tests.bench.api
 
 # Refresh the Japanese catalogue after changing user-facing text (needs GNU gettext), then fill in the new msgstr.
 messages: install-dev

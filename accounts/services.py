@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 from knox.models import AuthToken
 
 from . import roles
@@ -62,4 +63,10 @@ def api_token_issue(*, user: User, expires_in: timedelta | None = None) -> str:
 def api_tokens_revoke(*, user: User) -> int:
     """Revoke every token of the user; returns how many there were."""
     count, _ = AuthToken.objects.filter(user=user).delete()
+    return count
+
+
+def api_tokens_purge_expired() -> int:
+    """Delete every expired token (they are refused anyway); returns how many there were."""
+    count, _ = AuthToken.objects.filter(expiry__lt=timezone.now()).delete()
     return count

@@ -26,6 +26,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         reference_data_load()
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: row ids repeat between tests, so cached API bodies could too."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def postgres_only():
     """A test of PostgreSQL behaviour (row locks between connections).

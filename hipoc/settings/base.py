@@ -137,7 +137,7 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "accounts.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -212,6 +212,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "priorities.nightly_ranking",
         "schedule": crontab(hour=2, minute=30),
     },
+    "purge-expired-api-tokens": {
+        "task": "accounts.purge_expired_tokens",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 # Mission reports may be drafted before the visit, but not this many days ahead of it.
@@ -223,6 +227,9 @@ RANKING_RECOMPUTE_DEBOUNCE_SECONDS = env.int("RANKING_RECOMPUTE_DEBOUNCE_SECONDS
 # Automatic runs (after data changes and nightly) replace the published ranking when they succeed.
 RANKING_AUTO_PUBLISH = env.bool("RANKING_AUTO_PUBLISH", default=True)
 RANKING_SOFT_TIME_LIMIT = env.int("RANKING_SOFT_TIME_LIMIT", default=540)
+
+# A finished run's rendered API body is kept in the shared cache under its ETag (it never changes).
+API_BODY_CACHE_SECONDS = env.int("API_BODY_CACHE_SECONDS", default=24 * 3600)
 
 # Publication notices to partner systems' webhooks.
 HIPOC_BASE_URL = env("HIPOC_BASE_URL", default="http://127.0.0.1:8000")

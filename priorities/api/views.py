@@ -8,7 +8,11 @@ import hashlib
 import io
 
 import django_filters
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import OuterRef, Prefetch, Subquery
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.http import http_date
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -24,17 +28,31 @@ from countries.models import Country
 from hipoc.schema import NOT_MODIFIED
 from programs.models import CooperationArea
 
-from ..models import Aggregation, AreaResult, PolicyPriority, PolicySource, RankingResult, RankingRun, WeightProfile
+from ..models import (
+    Aggregation,
+    AreaResult,
+    PolicyPriority,
+    PolicySource,
+    RankingResult,
+    RankingRun,
+    RunStatus,
+    WeightProfile,
+)
 from ..ranking import default_profile, ranking_run_request
 from ..scoring import ScoringError
 
+# The columns a run's representation depends on, read before deciding whether to build it.
+RUN_STATE = ("pk", "status", "progress", "is_published", "finished_at")
+
+
+def published_runs_for(slug: str | None):
+    """The published run of the profile named, or of the default profile: at most one row, in one query."""
+    runs = RankingRun.objects.filter(is_published=True)
+    return runs.filter(profile_slug=slug) if slug else runs.filter(profile__is_default=True)
+
 
 def published_run_for(slug: str | None) -> RankingRun | None:
-    profiles = WeightProfile.objects.filter(slug=slug) if slug else WeightProfile.objects.filter(is_default=True)
-    profile = profiles.first()
-    if profile is None:
-        return None
-    return RankingRun.objects.filter(profile_slug=profile.slug, is_published=True).first()
+    return published_runs_for(slug).first()
 
 
 class CountrySerializer(serializers.ModelSerializer):
@@ -326,10 +344,11 @@ class RankingRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                 Prefetch("area_results", queryset=AreaResult.objects.select_related("area").order_by("country", "area"))
             )
         if self.action in ("retrieve", "latest"):
-            runs = runs.prefetch_related(
-                Prefetch("results", queryset=RankingResult.objects.select_related("country")),
-                Prefetch("area_results", queryset=AreaResult.objects.select_related("country", "area")),
-            )
+            runs = runs.prefetch_related(Prefetch("results", queryset=RankingResult.objects.select_related("country")))
+            area = self.request.query_params.get("area")
+            if area:
+                one_area = AreaResult.objects.filter(area__code=area).select_related("country", "area")
+                runs = runs.prefetch_related(Prefetch("area_results", queryset=one_area))
         return runs
 
     def get_renderers(self):
@@ -356,42 +375,69 @@ class RankingRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         context["area"] = area
         return context
 
-    def _cached(self, request: Request, run_id: int) -> Response:
-        """A published run never changes: answer 304 to a client holding it, before building any body."""
-        run = get_object_or_404(
-            self.get_queryset()
-            .model.objects.filter(pk__in=self.get_queryset().values("pk"))
-            .only("pk", "finished_at", "published_at", "is_published"),
-            pk=run_id,
+    def _cached(self, request: Request, state: dict) -> HttpResponseBase:
+        """Answer from what the client or the cache already holds before building any body.
+
+        The ETag covers everything the body depends on (the run's status and whether it is the published one,
+        the action, the area and the format), so a finished run's rendered body can be kept in the shared cache
+        under it and never go stale.
+        """
+        renderer = request.accepted_renderer
+        variant = "|".join(
+            str(part)
+            for part in (
+                state["status"],
+                state["progress"],
+                state["is_published"],
+                state["finished_at"],
+                self.action,
+                request.query_params.get("area", ""),
+                renderer.format,
+            )
         )
-        variant = f"{self.action}|{request.query_params.get('area', '')}|{request.accepted_renderer.format}"
-        etag = f'"run-{run.pk}-{hashlib.sha256(variant.encode()).hexdigest()[:12]}"'
+        etag = f'"run-{state["pk"]}-{hashlib.sha256(variant.encode()).hexdigest()[:16]}"'
         headers = {"ETag": etag}
-        if run.finished_at:
-            headers["Last-Modified"] = http_date(run.finished_at.timestamp())
+        if state["finished_at"]:
+            headers["Last-Modified"] = http_date(state["finished_at"].timestamp())
         if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
-        body = self.get_serializer(self.get_queryset().get(pk=run.pk)).data
-        return Response(body, headers=headers)
+        # The browsable API's page depends on who asks; only JSON and CSV bodies are shared.
+        cacheable = state["status"] in (RunStatus.SUCCEEDED, RunStatus.FAILED) and renderer.format in ("json", "csv")
+        key = f"hipoc:api-body:{etag}"
+        if cacheable and (content := cache.get(key)) is not None:
+            return HttpResponse(content, content_type=self._content_type(renderer), headers=headers)
+        data = self.get_serializer(self.get_queryset().get(pk=state["pk"])).data
+        if not cacheable:
+            return Response(data, headers=headers)
+        content = renderer.render(data, request.accepted_media_type, self.get_renderer_context())
+        cache.set(key, content, timeout=settings.API_BODY_CACHE_SECONDS)
+        return HttpResponse(content, content_type=self._content_type(renderer), headers=headers)
+
+    @staticmethod
+    def _content_type(renderer) -> str:
+        return f"{renderer.media_type}; charset={renderer.charset}" if renderer.charset else renderer.media_type
+
+    def _run_state(self, run_id) -> dict:
+        return get_object_or_404(self._visible_runs().values(*RUN_STATE), pk=run_id)
 
     @extend_schema(parameters=[AREA_PARAMETER], responses={200: RankingRunDetailSerializer, 304: NOT_MODIFIED})
-    def retrieve(self, request: Request, *args, **kwargs) -> Response:
-        return self._cached(request, self.kwargs["pk"])
+    def retrieve(self, request: Request, *args, **kwargs) -> HttpResponseBase:
+        return self._cached(request, self._run_state(self.kwargs["pk"]))
 
     @extend_schema(
         parameters=[PROFILE_PARAMETER, AREA_PARAMETER], responses={200: RankingRunDetailSerializer, 304: NOT_MODIFIED}
     )
     @action(detail=False)
-    def latest(self, request: Request) -> Response:
-        run = published_run_for(request.query_params.get("profile"))
-        if run is None:
+    def latest(self, request: Request) -> HttpResponseBase:
+        state = published_runs_for(request.query_params.get("profile")).values(*RUN_STATE).first()
+        if state is None:
             raise NotFound("No published ranking for that profile.")
-        return self._cached(request, run.pk)
+        return self._cached(request, state)
 
     @extend_schema(responses={200: MatrixSerializer, 304: NOT_MODIFIED})
     @action(detail=True)
-    def matrix(self, request: Request, pk=None) -> Response:
-        return self._cached(request, pk)
+    def matrix(self, request: Request, pk=None) -> HttpResponseBase:
+        return self._cached(request, self._run_state(pk))
 
     @extend_schema(request=StartRunSerializer, responses={202: RankingRunSerializer})
     def create(self, request: Request) -> Response:

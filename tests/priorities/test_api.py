@@ -312,3 +312,26 @@ def test_an_error_is_json_even_when_csv_was_asked_for(published):
     assert (
         api_for("partner-system").get(f"/api/v1/rankings/{published.pk}/matrix/", {"format": "csv"}).status_code == 404
     )
+
+
+@pytest.mark.django_db
+def test_a_finished_runs_body_is_built_once_and_then_served_from_the_cache(published):
+    api = api_for("partner-system")
+    first = api.get("/api/v1/rankings/latest/")
+    with CaptureQueriesContext(connection) as captured:
+        again = api.get("/api/v1/rankings/latest/")
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    assert not any("priorities_rankingresult" in query["sql"] for query in captured.captured_queries)
+
+
+@pytest.mark.django_db
+def test_a_run_replaced_by_a_newer_publication_gets_a_new_etag(published):
+    api = api_for("jpo-staff")
+    before = api.get(f"/api/v1/rankings/{published.pk}/")
+    assert before.json()["published"] is True
+    ranking_run_publish(run=computed_run(publish=False, seed_value=2))
+    after = api.get(f"/api/v1/rankings/{published.pk}/", HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200
+    assert after.json()["published"] is False
+    assert after["ETag"] != before["ETag"]

@@ -1,0 +1,20 @@
+"""HIPOC's URLs plus the benchmark's baseline: a bare view that returns precomputed JSON."""
+
+import os
+from pathlib import Path
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
+
+from hipoc.urls import urlpatterns as hipoc_urlpatterns
+
+BASELINE_BODY = Path(os.environ["BENCH_BASELINE_BODY"]).read_bytes()
+
+
+@login_not_required
+def baseline(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(BASELINE_BODY, content_type="application/json")
+
+
+urlpatterns = [path("bench/baseline/", baseline), *hipoc_urlpatterns]
