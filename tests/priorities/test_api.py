@@ -335,3 +335,40 @@ def test_a_run_replaced_by_a_newer_publication_gets_a_new_etag(published):
     assert after.status_code == 200
     assert after.json()["published"] is False
     assert after["ETag"] != before["ETag"]
+
+
+LIST_ENDPOINTS = [
+    "countries/",
+    "areas/",
+    "policy-sources/",
+    "profiles/",
+    "programs/",
+    "rankings/",
+    "mission-reports/",
+    "needs/",
+    "webhooks/",
+]
+
+
+def list_queries(api: APIClient, path: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert api.get(f"/api/v1/{path}").status_code == 200
+    return len(captured)
+
+
+@pytest.mark.django_db
+def test_every_list_endpoint_runs_the_same_queries_whatever_the_rows():
+    from notifications.services import webhook_endpoint_register
+
+    staff = api_for("jpo-staff")
+    seed(reports=20, needs=10, countries=5)
+    computed_run(publish=True, seed_value=1)
+    webhook_endpoint_register(partner=UserFactory(role="partner-system"), url="https://a.example.org/hook")
+    small = {path: list_queries(staff, path) for path in LIST_ENDPOINTS}
+    seed(reports=200, needs=150, countries=30)
+    computed_run(publish=True, seed_value=2)
+    computed_run(publish=False, seed_value=3)
+    for number in range(5):
+        webhook_endpoint_register(partner=UserFactory(role="partner-system"), url=f"https://{number}.example.org/hook")
+    large = {path: list_queries(staff, path) for path in LIST_ENDPOINTS}
+    assert small == large
