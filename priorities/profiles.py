@@ -10,6 +10,9 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from .models import WeightMethod, WeightProfile
 from .scoring import BENEFIT, COST, Criterion, ScoringError
 from .scoring.weights import ahp_weights_checked, direct_weights, equal_weights
@@ -21,6 +24,25 @@ NEEDS_STAKEHOLDER = "needs.stakeholder"
 HISTORY_CONTINUITY = "history.continuity"
 HISTORY_STAGE = "history.stage"
 EVIDENCE_CRITERIA = (FIELD_NEED, FIELD_READINESS, NEEDS_STAKEHOLDER, HISTORY_CONTINUITY, HISTORY_STAGE)
+
+CRITERION_LABELS = {
+    FIELD_NEED: gettext_lazy("Need assessed on mission"),
+    FIELD_READINESS: gettext_lazy("Absorptive capacity and commitment"),
+    NEEDS_STAKEHOLDER: gettext_lazy("Open stakeholder needs"),
+    HISTORY_CONTINUITY: gettext_lazy("Cooperation to build on"),
+    HISTORY_STAGE: gettext_lazy("Stage on the independence ladder"),
+}
+
+
+def criterion_label(code: str, source_names: Mapping[str, str]) -> str:
+    """A criterion's name for people: the evidence it stands for, or the policy source or indicator it reads."""
+    if code in CRITERION_LABELS:
+        return str(CRITERION_LABELS[code])
+    kind, _separator, name = code.partition(".")
+    if kind == POLICY:
+        return _("Policy: %(source)s") % {"source": source_names.get(name, name)}
+    return _("Context: %(indicator)s") % {"indicator": name}
+
 
 # The weights a new profile starts from: what a JPO planner would call a balanced view.
 DEFAULT_CRITERION_WEIGHTS = {

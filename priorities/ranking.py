@@ -373,3 +373,37 @@ def ranking_recompute_after_change(*, reason: str = "") -> bool:
 
     transaction.on_commit(lambda: recompute_default_ranking.apply_async(countdown=debounce))
     return True
+
+
+def ranking_what_if(*, profile: WeightProfile, overrides: dict[str, Any], as_of: date | None = None) -> list[dict]:
+    """Rank countries with a profile's settings changed as given, storing nothing.
+
+    Scores only, without the Monte Carlo analysis, so that the answer comes back while the user waits; each
+    country's rank in the profile's published run comes with it for comparison.
+    """
+    snapshot = {**profile_snapshot(profile), **overrides}
+    inputs = extract(snapshot, as_of=as_of or timezone.localdate())
+    method = method_from(snapshot, method=snapshot["aggregation"], samples=0, seed=0)
+    outcome = evaluate(inputs.problem, method)
+    published = dict(
+        RankingResult.objects.filter(
+            run__profile_slug=profile.slug, run__is_published=True, rank__isnull=False
+        ).values_list("country_id", "rank")
+    )
+    rows = []
+    for row, country in enumerate(inputs.countries):
+        if not np.isfinite(outcome.country_score[row]):
+            continue
+        rank = int(outcome.country_rank[row])
+        before = published.get(country["iso3"])
+        rows.append(
+            {
+                "iso3": country["iso3"],
+                "name": country["name"],
+                "score": float(outcome.country_score[row]),
+                "rank": rank,
+                "published_rank": before,
+                "change": before - rank if before is not None else None,
+            }
+        )
+    return sorted(rows, key=lambda row: (row["rank"], row["name"]))

@@ -146,3 +146,35 @@ def weight_profile_ensure_default() -> WeightProfile:
         },
     )
     return profile
+
+
+PROFILE_FORM_FIELDS = (
+    "name",
+    "slug",
+    "description",
+    "weight_method",
+    "criterion_weights",
+    "ahp_matrix",
+    "normalization",
+    "aggregation",
+    "coverage_threshold",
+    "top_k_areas",
+    "monte_carlo_samples",
+    "oda_eligible_only",
+)
+
+
+@transaction.atomic
+def weight_profile_save(*, fields: dict, by, profile: WeightProfile | None = None) -> WeightProfile:
+    """Create a profile, or change one and raise its version (runs keep the version they were made with)."""
+    if profile is None:
+        profile = WeightProfile(created_by=by)
+    else:
+        profile = WeightProfile.objects.select_for_update().get(pk=profile.pk)
+        profile.version += 1
+    for name in PROFILE_FORM_FIELDS:
+        if name in fields:
+            setattr(profile, name, fields[name])
+    profile.full_clean()
+    profile.save()
+    return profile

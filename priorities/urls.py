@@ -1,7 +1,20 @@
 from django.urls import path
 
-from . import views
+from .views import countries, dashboard, profiles, runs
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", dashboard.dashboard, name="home"),
+    path("rankings/export/", dashboard.ranking_export, name="ranking-export"),
+    path("rankings/recompute/", dashboard.ranking_recompute, name="ranking-recompute"),
+    path("rankings/<int:pk>/progress/", dashboard.run_progress, name="run-progress"),
+    path("rankings/", runs.run_list, name="run-list"),
+    path("rankings/compare/", runs.run_compare, name="run-compare"),
+    path("rankings/<int:pk>/publish/", runs.run_publish_view, name="run-publish"),
+    path("countries/<str:iso3>/", countries.country_detail, name="country-detail"),
+    path("areas/<slug:code>/", countries.area_detail, name="area-detail"),
+    path("profiles/", profiles.profile_list, name="profile-list"),
+    path("profiles/new/", profiles.profile_create, name="profile-create"),
+    path("profiles/ahp-check/", profiles.ahp_check, name="profile-ahp-check"),
+    path("profiles/<slug:slug>/", profiles.profile_edit, name="profile-edit"),
+    path("profiles/<slug:slug>/what-if/", profiles.profile_what_if, name="profile-what-if"),
 ]

@@ -9,8 +9,12 @@ from countries.models import Country
 
 from .models import (
     CooperationArea,
+    CooperationProgram,
+    ImplementingPartner,
     MissionReport,
     NeedStatus,
+    ProgramStatus,
+    ProgramType,
     ReportKind,
     ReportStatus,
     StakeholderGroup,
@@ -61,3 +65,26 @@ class StakeholderNeedFilterSet(django_filters.FilterSet):
     class Meta:
         model = StakeholderNeed
         fields = ["country", "area", "stakeholder_group", "status"]
+
+
+class CooperationProgramFilterSet(django_filters.FilterSet):
+    """Countries, areas and partners are named by their codes, in the page's query string as in the API's."""
+
+    country = django_filters.ModelChoiceFilter(
+        field_name="countries",
+        queryset=Country.objects.order_by("name"),
+        to_field_name="iso3",
+        label=_("Country"),
+    )
+    type = django_filters.ChoiceFilter(field_name="program_type", choices=ProgramType.choices, label=_("Type"))
+    status = django_filters.ChoiceFilter(choices=ProgramStatus.choices, label=_("Status"))
+    area = django_filters.ModelChoiceFilter(
+        field_name="areas", queryset=CooperationArea.objects.all(), to_field_name="code", label=_("Area")
+    )
+    partner = django_filters.ModelChoiceFilter(
+        field_name="partners", queryset=ImplementingPartner.objects.all(), to_field_name="code", label=_("Partner")
+    )
+
+    class Meta:
+        model = CooperationProgram
+        fields = ["country", "type", "status", "area", "partner"]

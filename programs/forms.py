@@ -9,6 +9,7 @@ from countries.models import Country
 from .models import (
     AreaAssessment,
     CooperationArea,
+    CooperationProgram,
     MissionReport,
     NeedSource,
     NeedStatus,
@@ -16,7 +17,7 @@ from .models import (
     StakeholderGroup,
     StakeholderNeed,
 )
-from .services import AssessmentFields, NeedFields, NeedRecord, ReportFields, validate_report
+from .services import AssessmentFields, NeedFields, NeedRecord, ProgramFields, ReportFields, validate_report
 from .services.reports import MESSAGE_AREA_TWICE
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -253,3 +254,45 @@ def dataset_from_upload(kind: str, content: bytes):
         raise forms.ValidationError(
             _("The file could not be read as %(kind)s: %(error)s") % {"kind": kind.upper(), "error": error}
         ) from None
+
+
+class CooperationProgramForm(forms.ModelForm):
+    """Staff record a program; the service validates it whole and saves it with its relations."""
+
+    class Meta:
+        model = CooperationProgram
+        fields = [
+            "title",
+            "description",
+            "program_type",
+            "status",
+            "stage",
+            "start_date",
+            "end_date",
+            "budget_jpy",
+            "countries",
+            "areas",
+            "stakeholder_groups",
+            "partners",
+        ]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "countries": forms.SelectMultiple(attrs={"size": 8}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["countries"].queryset = Country.objects.order_by("name")
+        self.fields["budget_jpy"].min_value = 0
+
+    def program_fields(self) -> ProgramFields:
+        data = self.cleaned_data
+        return ProgramFields(
+            **{name: data.get(name) for name in ProgramFields.SCALARS},
+            countries=list(data.get("countries") or []),
+            areas=list(data.get("areas") or []),
+            stakeholder_groups=list(data.get("stakeholder_groups") or []),
+            partners=list(data.get("partners") or []),
+        )

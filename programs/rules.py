@@ -58,3 +58,6 @@ rules.add_perm("programs.record_need", is_staff_member | is_expert)
 rules.add_perm("programs.read_need", is_staff_member | (is_expert & recorded_need))
 rules.add_perm("programs.edit_need", is_staff_member | (is_expert & recorded_need))
 rules.add_perm("programs.import_needs", is_staff_member)
+
+rules.add_perm("programs.browse_programs", rules.is_authenticated)
+rules.add_perm("programs.manage_programs", is_staff_member)

@@ -3,8 +3,9 @@
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
+from countries.models import Country
 
-from .models import MissionReport, StakeholderNeed
+from .models import CooperationActivity, CooperationProgram, MissionReport, StakeholderNeed
 
 
 def reports_visible_to(user: User) -> QuerySet[MissionReport]:
@@ -59,3 +60,20 @@ def history_changes(instance, *, names: dict | None = None, hidden: tuple[str, .
             }
         )
     return entries
+
+
+def programs_with_relations() -> QuerySet[CooperationProgram]:
+    return CooperationProgram.objects.prefetch_related("countries", "areas", "partners", "stakeholder_groups")
+
+
+def programs_of_country(country: Country) -> QuerySet[CooperationProgram]:
+    """The country's cooperation history: its programs, oldest first."""
+    return programs_with_relations().filter(countries=country).order_by("start_date", "id")
+
+
+def activities_of_country(country: Country) -> QuerySet[CooperationActivity]:
+    return (
+        CooperationActivity.objects.filter(country=country)
+        .select_related("program", "area")
+        .order_by("start_date", "id")
+    )

@@ -3,7 +3,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from .models import MissionReport, StakeholderNeed
+from .models import CooperationProgram, MissionReport, StakeholderNeed
 
 
 class MissionReportTable(tables.Table):
@@ -52,3 +52,41 @@ class StakeholderNeedTable(tables.Table):
 
     def render_description(self, value):
         return value if len(value) <= 90 else f"{value[:89]}…"
+
+
+class CooperationProgramTable(tables.Table):
+    title = tables.Column(verbose_name=_("Title"), linkify=("program-detail", [tables.A("pk")]))
+    program_type = tables.Column(verbose_name=_("Type"))
+    countries = tables.Column(verbose_name=_("Countries"), orderable=False, empty_values=())
+    areas = tables.Column(verbose_name=_("Areas"), orderable=False, empty_values=())
+    partners = tables.Column(verbose_name=_("Partners"), orderable=False, empty_values=())
+    stage = tables.Column(verbose_name=_("Stage"))
+    status = tables.Column(verbose_name=_("Status"))
+    start_date = tables.DateColumn(verbose_name=_("Start"), format="Y-m-d")
+    end_date = tables.DateColumn(verbose_name=_("End"), format="Y-m-d")
+
+    class Meta:
+        model = CooperationProgram
+        fields = (
+            "title",
+            "program_type",
+            "countries",
+            "areas",
+            "partners",
+            "stage",
+            "status",
+            "start_date",
+            "end_date",
+        )
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        order_by = ("-start_date",)
+        per_page = 25
+
+    def render_countries(self, record):
+        return ", ".join(country.name for country in record.countries.all())
+
+    def render_areas(self, record):
+        return ", ".join(area.name for area in record.areas.all())
+
+    def render_partners(self, record):
+        return ", ".join(partner.code for partner in record.partners.all())

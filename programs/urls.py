@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import needs, reports
+from .views import needs, programs, reports
 
 urlpatterns = [
     path("reports/", reports.report_list, name="report-list"),
@@ -12,6 +12,10 @@ urlpatterns = [
     path("reports/<int:pk>/reopen/", reports.report_reopen, name="report-reopen"),
     path("reports/<int:pk>/delete/", reports.report_delete, name="report-delete"),
     path("reports/<int:pk>/history/", reports.report_history, name="report-history"),
+    path("programs/", programs.program_list, name="program-list"),
+    path("programs/new/", programs.program_form, name="program-create"),
+    path("programs/<int:pk>/", programs.program_detail, name="program-detail"),
+    path("programs/<int:pk>/edit/", programs.program_form, name="program-edit"),
     path("needs/", needs.need_list, name="need-list"),
     path("needs/new/", needs.need_create_view, name="need-create"),
     path("needs/import/", needs.needs_import_view, name="needs-import"),

@@ -7,7 +7,6 @@ import csv
 import hashlib
 import io
 
-import django_filters
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import OuterRef, Prefetch, Subquery
@@ -24,6 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from countries.filtersets import CountryFilterSet
 from countries.models import Country
 from hipoc.schema import NOT_MODIFIED
 from programs.models import CooperationArea
@@ -75,12 +75,6 @@ class CountrySerializer(serializers.ModelSerializer):
             "score",
             "rank",
         ]
-
-
-class CountryFilterSet(django_filters.FilterSet):
-    class Meta:
-        model = Country
-        fields = ["region", "income_group", "oda_category"]
 
 
 class CountryViewSet(viewsets.ReadOnlyModelViewSet):

@@ -36,3 +36,23 @@ def rank_summary(ranks: np.ndarray, *, top: int = 10) -> dict[str, np.ndarray]:
         "rank_p95": np.where(valid, quantiles[2], np.nan),
         "p_top": np.where(valid, in_top, np.nan),
     }
+
+
+def spearman_rho(first: np.ndarray, second: np.ndarray) -> float:
+    """Spearman's rank correlation of two rankings of the same alternatives (ties get their average rank).
+
+    NaN when fewer than two alternatives are given or one ranking puts them all level.
+    """
+    first, second = np.asarray(first, dtype=float), np.asarray(second, dtype=float)
+    if first.size < 2:
+        return float("nan")
+
+    def average_ranks(values: np.ndarray) -> np.ndarray:
+        _levels, level_of, counts = np.unique(values, return_inverse=True, return_counts=True)
+        ends = np.cumsum(counts)
+        return ((ends - counts + 1 + ends) / 2)[level_of]
+
+    a, b = average_ranks(first), average_ranks(second)
+    if a.std() == 0 or b.std() == 0:
+        return float("nan")
+    return float(np.corrcoef(a, b)[0, 1])

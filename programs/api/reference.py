@@ -1,9 +1,9 @@
 """Read-only API for the cooperation vocabulary and programs, open to every role."""
 
-import django_filters
 from rest_framework import serializers, viewsets
 
-from ..models import CooperationArea, CooperationProgram, ProgramStatus, ProgramType
+from ..filtersets import CooperationProgramFilterSet
+from ..models import CooperationArea, CooperationProgram
 
 
 class CooperationAreaSerializer(serializers.ModelSerializer):
@@ -22,17 +22,6 @@ class CooperationAreaViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "code"
     pagination_class = None
     filter_backends = []
-
-
-class CooperationProgramFilterSet(django_filters.FilterSet):
-    country = django_filters.CharFilter(field_name="countries__iso3", label="Country (ISO3)")
-    type = django_filters.ChoiceFilter(field_name="program_type", choices=ProgramType.choices)
-    status = django_filters.ChoiceFilter(choices=ProgramStatus.choices)
-    area = django_filters.CharFilter(field_name="areas__code", label="Area code")
-
-    class Meta:
-        model = CooperationProgram
-        fields = ["country", "type", "status", "area"]
 
 
 class CooperationProgramSerializer(serializers.ModelSerializer):

@@ -1,6 +1,7 @@
 """Writes to programs. Each function is one action, atomic, validated before it saves."""
 
 from .needs import ImportOutcome, NeedRecord, need_change_status, need_create, need_update, needs_import, validate_need
+from .programs import ProgramFields, program_create, program_update
 from .reference import programs_load_reference_data
 from .reports import (
     AssessmentFields,
@@ -22,6 +23,7 @@ __all__ = [
     "ImportOutcome",
     "NeedFields",
     "NeedRecord",
+    "ProgramFields",
     "ReportFields",
     "StaleReportError",
     "mission_report_approve",
@@ -35,6 +37,8 @@ __all__ = [
     "need_create",
     "need_update",
     "needs_import",
+    "program_create",
+    "program_update",
     "programs_load_reference_data",
     "validate_need",
     "validate_report",

@@ -1,0 +1,82 @@
+"""Sortable tables of ranked countries (django-tables2), shared by the dashboard and the area pages."""
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from programs.models import Stage
+
+
+def movement_badge(movement: int) -> str:
+    """Places gained (▲) or lost (▼) since the previously published run."""
+    if movement > 0:
+        return format_html(
+            '<span class="text-success" title="{}">▲ {}</span>', _("up %(places)d") % {"places": movement}, movement
+        )
+    if movement < 0:
+        return format_html(
+            '<span class="text-danger" title="{}">▼ {}</span>', _("down %(places)d") % {"places": -movement}, -movement
+        )
+    return format_html('<span class="text-body-secondary" title="{}">＝</span>', _("unchanged"))
+
+
+class RankingTable(tables.Table):
+    rank = tables.Column(verbose_name=_("Rank"), attrs={"td": {"class": "text-end"}})
+    country = tables.Column(verbose_name=_("Country"), order_by=("country__name",))
+    score = tables.Column(verbose_name=_("Score"), attrs={"td": {"class": "text-end font-monospace"}})
+    interval = tables.Column(
+        verbose_name=_("Rank, 5th–95th percentile"),
+        accessor="rank_p05",
+        order_by=("rank_p05", "rank_p95"),
+        attrs={"td": {"class": "text-nowrap"}},
+    )
+    movement = tables.Column(verbose_name=_("Movement"), order_by=("-movement",))
+    top_areas = tables.Column(verbose_name=_("Top areas"), orderable=False, empty_values=())
+    stage = tables.Column(verbose_name=_("Stage"))
+    income_group = tables.Column(verbose_name=_("Income group"), accessor="country__income_group")
+    region = tables.Column(verbose_name=_("Region"), accessor="country__region")
+
+    class Meta:
+        attrs = {"class": "table table-sm table-hover align-middle ranking-table"}
+        orderable = True
+        empty_text = _("No country matches these filters.")
+
+    def __init__(self, *args, areas: dict, top_area_codes=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.areas = areas
+        self.top_area_codes = top_area_codes
+
+    def render_country(self, record, value):
+        url = reverse("country-detail", args=[value.iso3])
+        return format_html(
+            '<a href="{}">{}</a> <span class="text-body-secondary small">{}</span>', url, value.name, value.iso3
+        )
+
+    def render_score(self, value):
+        return f"{value:.3f}"
+
+    def render_interval(self, record):
+        return format_html(
+            '{}–{} <span class="visually-hidden">{}</span>',
+            round(record.rank_p05),
+            round(record.rank_p95),
+            _("(90% of the Monte Carlo samples fall in this range)"),
+        )
+
+    def render_movement(self, value):
+        return movement_badge(value)
+
+    def render_top_areas(self, record):
+        codes = self.top_area_codes(record) if self.top_area_codes else getattr(record, "top_areas", [])[:3]
+        return format_html_join(
+            " ",
+            '<a class="badge text-bg-secondary text-decoration-none" href="{}">{}</a>',
+            ((reverse("area-detail", args=[code]), self.areas[code].name) for code in codes if code in self.areas),
+        )
+
+    def render_stage(self, value):
+        return Stage(value).label
+
+    def render_income_group(self, record):
+        return record.country.get_income_group_display()

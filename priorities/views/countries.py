@@ -1,0 +1,158 @@
+"""A country's page (why it ranks where it does, with the evidence) and an area's ranking of countries."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django_tables2 import RequestConfig
+
+from countries.filtersets import CountryFilterSet
+from countries.models import Country
+from programs.models import CooperationArea, ProgramStatus, Stage
+from programs.selectors import activities_of_country, needs_visible_to, programs_of_country, reports_visible_to
+
+from ..forms import RankingViewForm
+from ..models import PolicySource
+from ..profiles import (
+    FIELD_NEED,
+    FIELD_READINESS,
+    HISTORY_CONTINUITY,
+    HISTORY_STAGE,
+    NEEDS_STAKEHOLDER,
+    POLICY,
+    criterion_label,
+)
+from ..selectors import (
+    areas_by_code,
+    country_areas,
+    country_result,
+    policy_priorities_naming,
+    published_run,
+    ranked_in_area,
+)
+from ..tables import RankingTable
+from .dashboard import require
+
+
+def independence_ladder(programs) -> dict:
+    """Where the country stands (the highest stage an ongoing or completed program reached) and, for each step,
+    the program that first reached it."""
+    counted = [program for program in programs if program.status in (ProgramStatus.ONGOING, ProgramStatus.COMPLETED)]
+    first_at = {}
+    for program in sorted(counted, key=lambda program: program.start_date):
+        first_at.setdefault(program.stage, program)
+    reached = max((program.stage for program in counted), default=None)
+    steps = [
+        {
+            "stage": stage,
+            "reached": reached is not None and stage <= reached,
+            "current": stage == reached,
+            "moved_by": first_at.get(stage),
+        }
+        for stage in Stage
+    ]
+    return {"reached": Stage(reached) if reached else None, "steps": steps}
+
+
+def timeline(programs, activities) -> list[dict]:
+    """Programs and activities in one chronology, newest first."""
+    events = [{"date": program.start_date, "end": program.end_date, "program": program} for program in programs]
+    events += [{"date": activity.start_date, "end": activity.end_date, "activity": activity} for activity in activities]
+    return sorted(events, key=lambda event: event["date"], reverse=True)
+
+
+def indicator_series(country: Country) -> list[dict]:
+    values = country.indicator_values.select_related("indicator").order_by("indicator__name", "year")
+    series: dict[str, dict] = {}
+    for value in values:
+        entry = series.setdefault(value.indicator.code, {"indicator": value.indicator, "points": []})
+        entry["points"].append(value)
+    return list(series.values())
+
+
+def country_detail(request: HttpRequest, iso3: str) -> HttpResponse:
+    """`/countries/<iso3>/`: classification, score by criterion, areas, evidence, history, ladder, context."""
+    require(request, "priorities.browse_rankings")
+    country = get_object_or_404(Country, iso3=iso3.upper())
+    form = RankingViewForm(request.GET)
+    profile = form.cleaned_data.get("profile") if form.is_valid() else None
+    run = published_run(profile.slug if profile else None)
+    programs = list(programs_of_country(country))
+    activities = list(activities_of_country(country))
+    reports = list(
+        reports_visible_to(request.user)
+        .filter(country=country, status="reviewed")
+        .prefetch_related("assessments__area")
+        .order_by("-visit_start")
+    )
+    needs = list(needs_visible_to(request.user).filter(country=country).order_by("-raised_on"))
+    priorities = list(policy_priorities_naming(country))
+    source_names = dict(PolicySource.objects.values_list("code", "name"))
+    result = country_result(run, country) if run else None
+    criteria = []
+    if run is not None:
+        contributions = (result.contributions if result else {}) or {}
+        for criterion in run.criteria:
+            code = criterion["code"]
+            kind, _separator, name = code.partition(".")
+            if code in (FIELD_NEED, FIELD_READINESS):
+                evidence = {"reports": reports}
+            elif code == NEEDS_STAKEHOLDER:
+                evidence = {"needs": needs}
+            elif code in (HISTORY_CONTINUITY, HISTORY_STAGE):
+                evidence = {"programs": programs}
+            elif kind == POLICY:
+                evidence = {"priorities": [item for item in priorities if item.source.code == name]}
+            else:
+                evidence = {"indicator": name}
+            criteria.append(
+                {
+                    "code": code,
+                    "label": criterion_label(code, source_names),
+                    "weight": criterion["weight"],
+                    "direction": criterion["direction"],
+                    "contribution": contributions.get(code),
+                    "evidence": evidence,
+                }
+            )
+    context = {
+        "country": country,
+        "form": form,
+        "run": run,
+        "result": result,
+        "areas": list(country_areas(run, country)) if run else [],
+        "criteria": criteria,
+        "chart": [
+            {"label": item["label"], "value": round(item["contribution"] or 0, 5)}
+            for item in criteria
+            if result and result.rank is not None
+        ],
+        "ladder": independence_ladder(programs),
+        "timeline": timeline(programs, activities),
+        "indicators": indicator_series(country),
+        "reports": reports,
+        "needs": needs,
+        "programs": programs,
+    }
+    template = (
+        "priorities/country_brief.html" if request.GET.get("view") == "brief" else "priorities/country_detail.html"
+    )
+    return render(request, template, context)
+
+
+def area_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """`/areas/<code>/`: countries ranked for one area, with their intervals and movements."""
+    require(request, "priorities.browse_rankings")
+    area = get_object_or_404(CooperationArea.objects.select_related("stakeholder_group"), code=code)
+    form = RankingViewForm(request.GET)
+    profile = form.cleaned_data.get("profile") if form.is_valid() else None
+    run = published_run(profile.slug if profile else None)
+    countries = CountryFilterSet(request.GET, queryset=Country.objects.all())
+    chosen = countries.qs if countries.is_valid() and any(countries.form.cleaned_data.values()) else None
+    rows = ranked_in_area(run, area, chosen) if run else []
+    table = RankingTable(rows, areas=areas_by_code(), top_area_codes=lambda record: [area.code])
+    table.exclude = ("top_areas",)
+    RequestConfig(request, paginate=False).configure(table)
+    return render(
+        request,
+        "priorities/area_detail.html",
+        {"area": area, "run": run, "table": table, "form": form, "countries": countries},
+    )

@@ -1,0 +1,191 @@
+"""The ranked dashboard: the published ranking with its uncertainty, filters, chart, exports and recompute."""
+
+from dataclasses import dataclass
+
+import tablib
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from countries.filtersets import CountryFilterSet
+from countries.models import Country
+from programs.models import CooperationArea
+
+from ..forms import RankingViewForm
+from ..models import RankingRun, RunStatus, RunTrigger, WeightProfile
+from ..ranking import default_profile, ranking_is_stale, ranking_run_request, stale_countries
+from ..scoring import ScoringError
+from ..selectors import (
+    areas_by_code,
+    insufficient_data,
+    overview_counts,
+    published_run,
+    ranked_countries,
+    ranked_in_area,
+)
+from ..tables import RankingTable
+
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def require(request: HttpRequest, permission: str, obj=None) -> None:
+    if not request.user.has_perm(permission, obj):
+        raise PermissionDenied
+
+
+@dataclass
+class RankingView:
+    """What the filters select: a profile's published run, optionally one area, and the countries shown."""
+
+    form: RankingViewForm
+    countries: CountryFilterSet
+    profile: WeightProfile | None
+    area: CooperationArea | None
+    run: RankingRun | None
+
+    @classmethod
+    def from_request(cls, request: HttpRequest) -> "RankingView":
+        form = RankingViewForm(request.GET)
+        countries = CountryFilterSet(request.GET, queryset=Country.objects.all())
+        data = form.cleaned_data if form.is_valid() else {}
+        profile = data.get("profile")
+        run = published_run(profile.slug if profile else None)
+        return cls(form=form, countries=countries, profile=profile, area=data.get("area"), run=run)
+
+    def country_filter(self) -> QuerySet[Country] | None:
+        if not self.countries.is_valid() or not any(self.countries.form.cleaned_data.values()):
+            return None
+        return self.countries.qs
+
+    def rows(self):
+        if self.run is None:
+            return []
+        if self.area is not None:
+            return ranked_in_area(self.run, self.area, self.country_filter())
+        return ranked_countries(self.run, self.country_filter())
+
+
+def overview_items() -> list[tuple[str, int]]:
+    counts = overview_counts()
+    return [
+        (_("Countries"), counts["countries"]),
+        (_("ODA recipients"), counts["oda_eligible_countries"]),
+        (_("Cooperation areas"), counts["areas"]),
+        (_("Policy sources"), counts["policy_sources"]),
+        (_("Cooperation programs"), counts["programs"]),
+        (_("Mission reports"), counts["reports"]),
+        (_("Reports awaiting review"), counts["reports_awaiting_review"]),
+        (_("Open stakeholder needs"), counts["open_needs"]),
+        (_("Weight profiles"), counts["weight_profiles"]),
+    ]
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """`/`: who ranks where, how sure that is, and what is missing."""
+    require(request, "priorities.browse_rankings")
+    view = RankingView.from_request(request)
+    areas = areas_by_code()
+    rows = view.rows()
+    area_code = view.area.code if view.area else None
+    table = RankingTable(rows, areas=areas, top_area_codes=(lambda record: [area_code]) if area_code else None)
+    RequestConfig(request, paginate=False).configure(table)
+    context = {
+        "view": view,
+        "table": table,
+        "areas": areas,
+        "overview_items": overview_items(),
+        "query": request.GET.urlencode(),
+    }
+    if view.run is not None:
+        shown = list(table.rows.data)
+        context.update(
+            chart=[
+                {
+                    "iso3": row.country_id,
+                    "country": row.country.name,
+                    "rank": row.rank,
+                    "score": round(row.score, 4),
+                    "p05": row.rank_p05,
+                    "p95": row.rank_p95,
+                }
+                for row in sorted(shown, key=lambda row: row.rank)
+            ],
+            insufficient=insufficient_data(view.run, view.country_filter()),
+            stale=ranking_is_stale(view.run),
+            stale_count=len(stale_countries(view.run)),
+            in_flight=RankingRun.objects.filter(
+                profile_slug=view.run.profile_slug, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
+            ).first(),
+        )
+    return render(request, "priorities/dashboard.html", context)
+
+
+def ranking_export(request: HttpRequest) -> HttpResponse:
+    """The ranking shown on the dashboard, with the same filters, as CSV or XLSX."""
+    require(request, "priorities.browse_rankings")
+    kind = request.GET.get("format", "csv")
+    if kind not in EXPORT_TYPES:
+        return HttpResponse(_("Choose csv or xlsx."), status=400, content_type="text/plain")
+    view = RankingView.from_request(request)
+    if view.run is None:
+        return HttpResponse(_("No ranking has been published for this profile."), status=404, content_type="text/plain")
+    headers = ["rank", "iso3", "country", "score", "rank_p05", "rank_median", "rank_p95", "p_top10", "previous_rank"]
+    headers += ["area"] if view.area else ["top_areas"]
+    dataset = tablib.Dataset(headers=headers, title=_("Ranking")[:31])
+    for row in view.rows():
+        where = view.area.code if view.area else ";".join(row.top_areas)
+        dataset.append(
+            [
+                row.rank,
+                row.country_id,
+                row.country.name,
+                row.score,
+                row.rank_p05,
+                row.rank_median,
+                row.rank_p95,
+                row.p_top10,
+                row.previous_rank,
+                where,
+            ]
+        )
+    body = dataset.export(kind)
+    response = HttpResponse(body.encode("utf-8") if isinstance(body, str) else body, content_type=EXPORT_TYPES[kind])
+    suffix = f"-{view.area.code}" if view.area else ""
+    response["Content-Disposition"] = f'attachment; filename="hipoc-ranking-run{view.run.pk}{suffix}.{kind}"'
+    return response
+
+
+@require_POST
+def ranking_recompute(request: HttpRequest) -> HttpResponse:
+    """Staff start a run of a profile that is published when it succeeds; the page follows its progress."""
+    require(request, "priorities.manage_rankings")
+    slug = request.POST.get("profile")
+    profile = get_object_or_404(WeightProfile, slug=slug) if slug else default_profile()
+    try:
+        run = ranking_run_request(profile=profile, by=request.user, trigger=RunTrigger.MANUAL, publish=True)
+    except ScoringError as error:
+        messages.error(request, error.message)
+        return redirect(reverse("home"))
+    if request.htmx:
+        return render(request, "priorities/_run_progress.html", {"run": RankingRun.objects.get(pk=run.pk)})
+    messages.info(request, _("Ranking run %(id)s started.") % {"id": run.pk})
+    return redirect(f"{reverse('home')}?profile={profile.slug}")
+
+
+def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """A run's progress, polled by the page while it is in flight; the page reloads when the run succeeds."""
+    require(request, "priorities.manage_rankings")
+    run = get_object_or_404(RankingRun, pk=pk)
+    response = render(request, "priorities/_run_progress.html", {"run": run})
+    if run.status == RunStatus.SUCCEEDED and request.htmx:
+        response["HX-Refresh"] = "true"
+    return response

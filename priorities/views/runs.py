@@ -1,0 +1,104 @@
+"""Run history: every ranking run with who started it and how long it took, comparison of two runs, publishing."""
+
+import numpy as np
+from django import forms
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from ..models import RankingResult, RankingRun, RunStatus
+from ..ranking import RunNotPublishableError, ranking_run_publish
+from ..scoring.ranking import spearman_rho
+from .dashboard import require
+
+RUNS_PER_PAGE = 50
+
+
+def runs_visible_to(user) -> QuerySet[RankingRun]:
+    """Staff see every run; everyone else the runs that have been published."""
+    runs = RankingRun.objects.select_related("created_by", "published_by").defer("profile_settings", "excluded")
+    if user.has_perm("priorities.manage_rankings"):
+        return runs
+    return runs.filter(published_at__isnull=False, status=RunStatus.SUCCEEDED)
+
+
+class CompareForm(forms.Form):
+    first = forms.ModelChoiceField(queryset=RankingRun.objects.none(), label=gettext_lazy("Run"))
+    second = forms.ModelChoiceField(queryset=RankingRun.objects.none(), label=gettext_lazy("compared with"))
+
+    def __init__(self, *args, runs: QuerySet[RankingRun], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        finished = runs.filter(status=RunStatus.SUCCEEDED).order_by("-created_at")
+        self.fields["first"].queryset = finished
+        self.fields["second"].queryset = finished
+
+    def clean(self):
+        data = super().clean()
+        if data.get("first") and data.get("first") == data.get("second"):
+            self.add_error("second", _("Choose two different runs."))
+        return data
+
+
+def run_list(request: HttpRequest) -> HttpResponse:
+    """`/rankings/`: runs with status, timings, profile, method and who started them, newest first."""
+    require(request, "priorities.browse_rankings")
+    runs = runs_visible_to(request.user).order_by("-created_at", "-id")[:RUNS_PER_PAGE]
+    form = CompareForm(runs=runs_visible_to(request.user))
+    return render(request, "priorities/rankingrun_list.html", {"runs": runs, "form": form})
+
+
+def rank_changes(first: RankingRun, second: RankingRun) -> dict:
+    """How ranks moved from `second` to `first`, country by country, and Spearman's rho over the countries both
+    ranked."""
+    ranks = {}
+    for run_id, iso3, name, rank in RankingResult.objects.filter(run__in=[first, second]).values_list(
+        "run_id", "country_id", "country__name", "rank"
+    ):
+        ranks.setdefault(iso3, {"iso3": iso3, "name": name, "first": None, "second": None})
+        ranks[iso3]["first" if run_id == first.pk else "second"] = rank
+    rows = sorted(ranks.values(), key=lambda row: (row["first"] is None, row["first"] or 0, row["name"]))
+    for row in rows:
+        both = row["first"] is not None and row["second"] is not None
+        row["change"] = row["second"] - row["first"] if both else None
+    common = [row for row in rows if row["change"] is not None]
+    rho = spearman_rho(np.array([row["first"] for row in common]), np.array([row["second"] for row in common]))
+    return {
+        "rows": rows,
+        "rho": None if np.isnan(rho) else rho,
+        "common": len(common),
+        "moved": sum(1 for row in common if row["change"]),
+    }
+
+
+def run_compare(request: HttpRequest) -> HttpResponse:
+    """Compare any two succeeded runs: each country's rank in both, the change, and Spearman's rho."""
+    require(request, "priorities.browse_rankings")
+    form = CompareForm(request.GET or None, runs=runs_visible_to(request.user))
+    comparison = None
+    if form.is_valid():
+        comparison = rank_changes(form.cleaned_data["first"], form.cleaned_data["second"])
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(
+        request, "priorities/rankingrun_compare.html", {"form": form, "comparison": comparison}, status=status
+    )
+
+
+@require_POST
+def run_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff make a succeeded run the one partners see for its profile."""
+    require(request, "priorities.manage_rankings")
+    run = get_object_or_404(RankingRun, pk=pk)
+    try:
+        ranking_run_publish(run=run, by=request.user)
+    except RunNotPublishableError:
+        messages.error(request, _("Only a run that succeeded can be published."))
+    else:
+        messages.success(
+            request,
+            _("Run %(id)s is now the published ranking of %(profile)s.") % {"id": run.pk, "profile": run.profile_slug},
+        )
+    return redirect("run-list")

@@ -1,0 +1,61 @@
+"""Pages for cooperation programs: the filtered list, a program with its activities, and staff's edits."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
+
+from ..filtersets import CooperationProgramFilterSet
+from ..forms import CooperationProgramForm
+from ..models import CooperationActivity, CooperationProgram
+from ..selectors import programs_with_relations
+from ..services import program_create, program_update
+from ..tables import CooperationProgramTable
+
+
+def _require(request: HttpRequest, permission: str) -> None:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+def program_list(request: HttpRequest) -> HttpResponse:
+    _require(request, "programs.browse_programs")
+    filterset = CooperationProgramFilterSet(request.GET, queryset=programs_with_relations())
+    table = CooperationProgramTable(filterset.qs.distinct())
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    return render(request, "programs/cooperationprogram_list.html", {"filter": filterset, "table": table})
+
+
+def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "programs.browse_programs")
+    activities = CooperationActivity.objects.select_related("country", "area").order_by("start_date", "id")
+    program = get_object_or_404(
+        programs_with_relations().prefetch_related(Prefetch("activities", queryset=activities)), pk=pk
+    )
+    return render(request, "programs/cooperationprogram_detail.html", {"program": program})
+
+
+def _save(request: HttpRequest, form: CooperationProgramForm, program: CooperationProgram | None):
+    try:
+        if program is None:
+            return program_create(fields=form.program_fields())
+        return program_update(program=program, fields=form.program_fields())
+    except ValidationError as error:
+        for field, problems in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
+    return None
+
+
+def program_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Staff record a new program or change one."""
+    _require(request, "programs.manage_programs")
+    program = get_object_or_404(CooperationProgram, pk=pk) if pk else None
+    form = CooperationProgramForm(request.POST or None, instance=program)
+    if request.method == "POST" and form.is_valid() and (saved := _save(request, form, program)):
+        messages.success(request, _("Program saved."))
+        return redirect("program-detail", pk=saved.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "programs/cooperationprogram_form.html", {"form": form, "program": program}, status=status)
