@@ -259,6 +259,8 @@ def dataset_from_upload(kind: str, content: bytes):
 class CooperationProgramForm(forms.ModelForm):
     """Staff record a program; the service validates it whole and saves it with its relations."""
 
+    budget_jpy = forms.IntegerField(label=_("budget (JPY)"), min_value=0, required=False)
+
     class Meta:
         model = CooperationProgram
         fields = [
@@ -285,7 +287,13 @@ class CooperationProgramForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["countries"].queryset = Country.objects.order_by("name")
-        self.fields["budget_jpy"].min_value = 0
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The program cannot end before it starts."))
+        return data
 
     def program_fields(self) -> ProgramFields:
         data = self.cleaned_data
