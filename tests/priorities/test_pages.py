@@ -385,7 +385,7 @@ def profile_post(**changes) -> dict:
 
 
 def consistent_ahp() -> dict:
-    return {name: "1" for name in ahp_field_names()}
+    return dict.fromkeys(ahp_field_names(), "1")
 
 
 def ahp_field_names() -> list[str]:
