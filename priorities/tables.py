@@ -9,16 +9,16 @@ from programs.models import Stage
 
 
 def movement_badge(movement: int) -> str:
-    """Places gained (▲) or lost (▼) since the previously published run."""
+    """Places gained (▲) or lost (▼) since the previously published run, with words for screen readers."""
     if movement > 0:
-        return format_html(
-            '<span class="text-success" title="{}">▲ {}</span>', _("up %(places)d") % {"places": movement}, movement
-        )
-    if movement < 0:
-        return format_html(
-            '<span class="text-danger" title="{}">▼ {}</span>', _("down %(places)d") % {"places": -movement}, -movement
-        )
-    return format_html('<span class="text-body-secondary" title="{}">＝</span>', _("unchanged"))
+        shown, words, colour = f"▲ {movement}", _("up %(places)d") % {"places": movement}, "text-success"
+    elif movement < 0:
+        shown, words, colour = f"▼ {-movement}", _("down %(places)d") % {"places": -movement}, "text-danger"
+    else:
+        shown, words, colour = "=", _("unchanged"), "text-body-secondary"
+    return format_html(
+        '<span class="{}" aria-hidden="true">{}</span><span class="visually-hidden">{}</span>', colour, shown, words
+    )
 
 
 class RankingTable(tables.Table):

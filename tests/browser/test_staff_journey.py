@@ -1,0 +1,65 @@
+"""JPO staff in a real browser: the dashboard, a region filter, a country, a what-if saved as a profile, and a
+comparison of two runs — with every request staying on the server."""
+
+import pytest
+
+from priorities.models import WeightProfile
+from priorities.services import reference_data_load
+from tests.browser.test_expert_journey import sign_in
+from tests.factories import UserFactory
+from tests.priorities.test_api import computed_run, seed
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_staff_explore_the_ranking_ask_what_if_and_compare_runs(page, screenshot):
+    reference_data_load()
+    seed(reports=120, needs=60, countries=25)
+    earlier = computed_run(publish=False, seed_value=7)
+    published = computed_run(publish=True, seed_value=1)
+    UserFactory(username="planner", role="jpo-staff")
+
+    sign_in(page, "planner")
+    page.get_by_role("heading", name="Ranked countries").wait_for()
+    assert page.evaluate("() => Chart.getChart(document.getElementById('ranking-chart')) !== undefined")
+    screenshot(page, "1-dashboard")
+
+    page.get_by_label("Region").select_option("Asia")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url("**region=Asia**")
+    regions = page.locator(".ranking-table tbody td:nth-child(9)").all_inner_texts()
+    assert regions and set(regions) == {"Asia"}
+    screenshot(page, "2-asia")
+
+    first = page.locator(".ranking-table tbody tr").first.locator("td:nth-child(2) a")
+    name = first.inner_text()
+    first.click()
+    page.get_by_role("heading", name=name).first.wait_for()
+    assert page.evaluate("() => Chart.getChart(document.getElementById('contribution-chart')) !== undefined")
+    page.get_by_role("heading", name="Independence ladder", exact=True).wait_for()
+    screenshot(page, "3-country")
+
+    page.get_by_role("link", name="Weight profiles").click()
+    page.get_by_role("link", name="Baseline").click()
+    page.get_by_label("Need assessed on mission", exact=True).fill("0.8")
+    page.get_by_role("button", name="What if? Re-rank without saving").click()
+    page.locator(".what-if-table tbody tr").first.wait_for()
+    assert page.locator(".what-if-table tbody tr").count() == published.results.filter(rank__isnull=False).count()
+    screenshot(page, "4-what-if")
+    page.locator("#id_name").fill("Field need first")
+    page.locator("#id_slug").fill("field-need-first")
+    page.get_by_role("button", name="Save as a new profile").click()
+    page.get_by_text("Weight profile Field need first saved").wait_for()
+    saved = WeightProfile.objects.get(slug="field-need-first")
+    assert saved.criterion_weights["field.need"] == pytest.approx(0.8)
+    screenshot(page, "5-saved")
+
+    page.get_by_role("link", name="Runs").click()
+    page.locator("#id_first").select_option(str(published.pk))
+    page.locator("#id_second").select_option(str(earlier.pk))
+    page.get_by_role("button", name="Compare").click()
+    page.locator("#spearman").wait_for()
+    assert "Spearman" in page.locator("#spearman").inner_text()
+    screenshot(page, "6-compare")
+
+    assert page.outside_requests == []
