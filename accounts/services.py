@@ -36,7 +36,7 @@ def demo_accounts_create() -> tuple[DemoLogin, ...]:
         user.is_active = True
         user.set_password(login.password)
         user.save()
-        user.groups.set([Group.objects.get(name=login.role)])
+        user.groups.set([Group.objects.get_or_create(name=login.role)[0]])
     return DEMO_LOGINS
 
 
