@@ -61,7 +61,7 @@ class RankingTable(tables.Table):
             '{}–{} <span class="visually-hidden">{}</span>',
             round(record.rank_p05),
             round(record.rank_p95),
-            _("(90% of the Monte Carlo samples fall in this range)"),
+            _("(nine samples in ten fall in this range)"),
         )
 
     def render_movement(self, value):

@@ -523,3 +523,18 @@ def test_only_staff_change_profiles_or_ask_what_if(client, role):
     assert client.post(f"/profiles/{profile.slug}/", profile_post(save="1")).status_code == 403
     assert client.post(f"/profiles/{profile.slug}/what-if/", profile_post()).status_code == 403
     assert client.post("/profiles/ahp-check/", profile_post()).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_dashboards_speak_japanese(client, published):
+    signed_in(client, "jpo-staff")
+    client.post("/i18n/setlang/", {"language": "ja", "next": "/"})
+    dashboard = client.get("/").content.decode()
+    assert "国別ランキング" in dashboard
+    assert "順位（5〜95パーセンタイル）" in dashboard
+    country = client.get(f"/countries/{published.results.get(rank=1).country_id}/").content.decode()
+    assert "自立の段階" in country
+    assert "各基準の根拠情報" in country
+    assert "計算履歴" in client.get("/rankings/").content.decode()
+    assert "仮定の分析" in client.get(f"/profiles/{default_profile().slug}/").content.decode()
+    assert "協力プログラム" in client.get("/programs/").content.decode()
