@@ -6,6 +6,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from .health import healthz
+
 urlpatterns = [
     path("", include("priorities.urls")),
     path("", include("programs.urls")),
@@ -15,4 +17,5 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", include("hipoc.api")),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
 ]

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-PUBLIC = {"login", "set_language"}
+PUBLIC = {"login", "set_language", "healthz"}
 SAMPLE_ARGUMENTS = {"int": "1", "str": "x", "slug": "x", "path": "x"}
 
 
