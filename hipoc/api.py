@@ -7,7 +7,7 @@ page for people, so an anonymous visitor is sent to the login page instead.
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from hipoc.exceptions import api_path_not_found
@@ -32,7 +32,8 @@ router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 urlpatterns = [
     *router.urls,
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="api:schema")), name="docs"),
+    # The split view serves Swagger UI's start-up script as a file, which the Content-Security-Policy allows.
+    path("docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
     # Answered whatever the method, so that a mistyped POST gets the API's 404 rather than a CSRF page.
     re_path(r"^(?P<path>.*)$", csrf_exempt(login_not_required(api_path_not_found))),
 ]

@@ -35,6 +35,9 @@ def page(chromium, live_server):
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
     page = context.new_page()
     page.outside_requests = []
+    # Scripts or styles the Content-Security-Policy blocked, and any other error the page logged.
+    page.console_errors = []
+    page.on("console", lambda message: page.console_errors.append(message.text) if message.type == "error" else None)
     page.on(
         "request",
         lambda request: (

@@ -62,4 +62,10 @@ def test_staff_explore_the_ranking_ask_what_if_and_compare_runs(page, screenshot
     assert "Spearman" in page.locator("#spearman").inner_text()
     screenshot(page, "6-compare")
 
+    page.goto("/api/v1/docs/")
+    page.get_by_text("HIPOC API").first.wait_for()
+    screenshot(page, "7-api-docs")
+
     assert page.outside_requests == []
+    # Nothing the Content-Security-Policy refused, nor any other script error, on any page visited.
+    assert page.console_errors == []
