@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install install-dev migrate demo bench messages clean
+.PHONY: run test lint format install install-dev migrate demo bench messages clean backup restore
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -69,3 +69,11 @@ bench: install-dev
 messages: install-dev
 	$(PY) manage.py makemessages -l ja --ignore=.venv --ignore=node_modules --ignore=tests --ignore=artifacts
 	$(PY) manage.py compilemessages -l ja --ignore=.venv
+
+# A backup of the configured database (DATABASE_URL) into backups/ (or BACKUP_DIR); `make restore FILE=…` puts one back.
+backup: install
+	$(PY) -m hipoc.backup create $(FILE)
+
+restore: install
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/hipoc-….dump"; exit 2; }
+	$(PY) -m hipoc.backup restore $(FILE)

@@ -81,7 +81,8 @@ def worker(transactional_db, django_db_serialized_rollback):
         env=environment,
     )
     # A client of its own: the project's app runs tasks in-process in the test settings.
-    client = Celery("hipoc-test-client", broker=BROKER_URL, backend=RESULT_BACKEND)
+    # Not the current app: shared tasks queued by later tests must still reach the project's (eager) app.
+    client = Celery("hipoc-test-client", broker=BROKER_URL, backend=RESULT_BACKEND, set_as_current=False)
     client.conf.update(task_serializer="json", accept_content=["json"], result_serializer="json")
     try:
         yield queue, client

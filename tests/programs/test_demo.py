@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from accounts.services import DEMO_LOGINS
 from programs.models import AreaAssessment, CooperationActivity, CooperationProgram, MissionReport, StakeholderNeed
@@ -83,7 +84,7 @@ def test_seed_demo_prints_a_working_login_per_role():
     output = seed()
     for login in DEMO_LOGINS:
         assert f"{login.username}:{login.password}" in output
-        user = authenticate(username=login.username, password=login.password)
+        user = authenticate(RequestFactory().post("/accounts/login/"), username=login.username, password=login.password)
         assert user is not None
         assert user.has_role(login.role)
 

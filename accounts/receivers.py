@@ -1,0 +1,27 @@
+"""Authentication events go to the `hipoc.auth` log: who signed in or out, and failed attempts."""
+
+import logging
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+logger = logging.getLogger("hipoc.auth")
+
+
+def client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "?") if request is not None else "?"
+
+
+@receiver(user_logged_in, dispatch_uid="hipoc-auth-signed-in")
+def signed_in(sender, request, user, **kwargs) -> None:
+    logger.info("sign-in user=%s address=%s", user.get_username(), client_address(request))
+
+
+@receiver(user_logged_out, dispatch_uid="hipoc-auth-signed-out")
+def signed_out(sender, request, user, **kwargs) -> None:
+    logger.info("sign-out user=%s address=%s", user.get_username() if user else "?", client_address(request))
+
+
+@receiver(user_login_failed, dispatch_uid="hipoc-auth-failed")
+def sign_in_failed(sender, credentials, request=None, **kwargs) -> None:
+    logger.warning("sign-in failed user=%s address=%s", credentials.get("username", "?"), client_address(request))
