@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install install-dev migrate demo bench messages clean backup restore
+.PHONY: run test lint scan format install install-dev migrate demo bench messages clean backup restore
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ test: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+scan: install-dev
+	.ci/scans
 
 format: install-dev
 	$(BIN)/ruff check --fix .
