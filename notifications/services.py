@@ -14,10 +14,12 @@ from datetime import timedelta
 import requests
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from hipoc.queue import enqueue_on_commit
 from priorities.models import RankingRun
 
 from .models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
@@ -28,6 +30,8 @@ EVENT_HEADER = "X-Hipoc-Event"
 DELIVERY_HEADER = "X-Hipoc-Delivery"
 # Answers worth trying again: the endpoint is down, overloaded or asks us to slow down.
 RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
+# A pending notice whose next attempt is this late is queued again.
+REQUEUE_AFTER_MINUTES = 10
 
 
 def signature(*, secret: str, timestamp: int, body: bytes) -> str:
@@ -76,7 +80,8 @@ def publication_notify(*, run_id: int) -> list[int]:
         )
         if created:
             queued.append(delivery.pk)
-            deliver_webhook.delay_on_commit(delivery.pk)
+            # Left pending when the broker is down; the periodic sweep queues it again.
+            enqueue_on_commit(deliver_webhook, delivery.pk)
     return queued
 
 
@@ -166,3 +171,18 @@ def webhook_delivery_give_up(*, delivery_id: int) -> None:
 def retry_countdown(attempts_so_far: int) -> int:
     """Exponential backoff after each failed attempt: base, 2×base, 4×base, … capped at an hour."""
     return min(settings.WEBHOOK_RETRY_BASE_SECONDS * 2 ** max(attempts_so_far - 1, 0), 3600)
+
+
+def webhook_deliveries_requeue() -> int:
+    """Queue again the pending notices whose next attempt is overdue (their task was lost with the broker or a
+    worker). The delivery log counts the attempts, so no notice gets more than its share."""
+    from .tasks import deliver_webhook
+
+    overdue = timezone.now() - timedelta(minutes=REQUEUE_AFTER_MINUTES)
+    pending = WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING, created_at__lt=overdue).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lt=overdue)
+    )
+    ids = list(pending.values_list("pk", flat=True))
+    for delivery_id in ids:
+        enqueue_on_commit(deliver_webhook, delivery_id)
+    return len(ids)

@@ -5,6 +5,7 @@ from django.conf import settings
 
 from .services import (
     retry_countdown,
+    webhook_deliveries_requeue,
     webhook_delivery_attempt,
     webhook_delivery_give_up,
     webhook_delivery_schedule_retry,
@@ -33,3 +34,8 @@ def deliver_webhook(self, delivery_id: int) -> str:
         if not self.request.is_eager:
             raise self.retry(exc=DeliveryNotYetAccepted(outcome.detail), countdown=countdown)
         # Without a broker (development) nothing would run a delayed retry: try again at once.
+
+
+@shared_task(name="notifications.requeue_overdue_deliveries")
+def requeue_overdue_deliveries() -> int:
+    return webhook_deliveries_requeue()

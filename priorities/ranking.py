@@ -1,7 +1,7 @@
 """Ranking runs: request, compute, store and publish. The only code that writes RankingRun and its results."""
 
 import time
-from datetime import date
+from datetime import date, timedelta
 from importlib import metadata
 from typing import Any
 
@@ -9,10 +9,11 @@ import numpy as np
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from accounts.models import User
+from hipoc.queue import enqueue_on_commit
 from programs.models import CooperationProgram, MissionReport, StakeholderNeed
 
 from .criteria import ExtractedInputs, extract
@@ -24,6 +25,8 @@ from .services import weight_profile_ensure_default
 from .signals import run_published
 
 BATCH_SIZE = 2000
+# A run still unfinished this long after its time limit is given up.
+ABANDONED_MARGIN_SECONDS = 300
 RECOMPUTE_LOCK = "hipoc:ranking-recompute-queued"
 
 
@@ -101,7 +104,11 @@ def ranking_run_request(
     run.save()
     from .tasks import compute_ranking
 
-    compute_ranking.delay_on_commit(run.pk)
+    enqueue_on_commit(
+        compute_ranking,
+        run.pk,
+        on_failure=lambda error: ranking_run_fail(run_id=run.pk, error=f"The task queue could not be reached: {error}"),
+    )
     return run
 
 
@@ -308,6 +315,21 @@ def ranking_run_fail(*, run_id: int, error: str) -> None:
     )
 
 
+def ranking_runs_fail_abandoned() -> int:
+    """Mark failed the runs no worker finished within the time a run may take (a worker that died and whose task
+    was not handed on, or a task the broker lost). Returns how many there were."""
+    limit = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + ABANDONED_MARGIN_SECONDS)
+    return (
+        RankingRun.objects.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING], created_at__lt=limit)
+        .filter(Q(started_at__isnull=True) | Q(started_at__lt=limit))
+        .update(
+            status=RunStatus.FAILED,
+            error="No worker finished this run in time; it was given up. Start it again.",
+            finished_at=timezone.now(),
+        )
+    )
+
+
 @transaction.atomic
 def ranking_run_publish(*, run: RankingRun, by: User | None = None) -> RankingRun:
     """Make a succeeded run the one partners see for its profile, in one atomic switch."""
@@ -371,7 +393,11 @@ def ranking_recompute_after_change(*, reason: str = "") -> bool:
         return False
     from .tasks import recompute_default_ranking
 
-    transaction.on_commit(lambda: recompute_default_ranking.apply_async(countdown=debounce))
+    # If the broker cannot be reached, reopen the window so that the next change tries again; meanwhile the
+    # dashboard shows the ranking as stale, and the nightly run recomputes it.
+    enqueue_on_commit(
+        recompute_default_ranking, countdown=debounce, on_failure=lambda error: cache.delete(RECOMPUTE_LOCK)
+    )
     return True
 
 

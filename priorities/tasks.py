@@ -13,6 +13,7 @@ from .ranking import (
     ranking_run_execute,
     ranking_run_fail,
     ranking_run_request,
+    ranking_runs_fail_abandoned,
 )
 from .scoring import ScoringError
 from .services import reference_data_load
@@ -67,3 +68,8 @@ def recompute_default_ranking() -> int:
 @shared_task(name="priorities.nightly_ranking")
 def nightly_ranking() -> int:
     return _request_default(RunTrigger.SCHEDULE)
+
+
+@shared_task(name="priorities.fail_abandoned_runs")
+def fail_abandoned_runs() -> int:
+    return ranking_runs_fail_abandoned()

@@ -251,12 +251,30 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=600)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=660)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that queues a task gives up quickly when the broker is down (the data is saved either way).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+# Redis hands a task to another worker when it is not acknowledged within this time (a worker that died);
+# longer than any task may run.
+# Workers look for such tasks every unacked_restore_throttle-th idle poll.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+}
 CELERY_TIMEZONE = TIME_ZONE
 
 CELERY_BEAT_SCHEDULE = {
     "nightly-ranking": {
         "task": "priorities.nightly_ranking",
         "schedule": crontab(hour=2, minute=30),
+    },
+    "fail-abandoned-ranking-runs": {
+        "task": "priorities.fail_abandoned_runs",
+        "schedule": crontab(minute="*/15"),
+    },
+    "requeue-overdue-webhook-deliveries": {
+        "task": "notifications.requeue_overdue_deliveries",
+        "schedule": crontab(minute="*/10"),
     },
     "purge-expired-api-tokens": {
         "task": "accounts.purge_expired_tokens",

@@ -5,20 +5,26 @@ import subprocess
 import sys
 import time
 import uuid
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from celery import Celery
+from django.core.management import call_command
 from django.db import connection
 
 from countries.models import Country
 from hipoc.celery import app, ping
 from notifications.models import WebhookDelivery, WebhookEndpoint
 from notifications.tasks import deliver_webhook
-from priorities.tasks import reference_data_refresh
+from priorities.models import AreaResult, RankingResult, RankingRun
+from priorities.ranking import default_profile, ranking_run_request
+from priorities.services import reference_data_load
+from priorities.tasks import compute_ranking, reference_data_refresh
 from tests.conftest import skip_or_fail
 from tests.factories import RankingRunFactory, UserFactory
 from tests.notifications.receiver import webhook_receiver
+from tests.priorities.test_api import computed_run
 
 BROKER_URL = os.environ.get("HIPOC_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
 # Redis keeps results itself; with RabbitMQ results travel back over the broker (rpc).
@@ -47,11 +53,8 @@ def database_url_of_test_database() -> str:
     return f"postgres://{user}{password}@{host}:{port}/{settings['NAME']}"
 
 
-@pytest.fixture
-def worker(transactional_db, django_db_serialized_rollback):
-    if not broker_reachable():
-        skip_or_fail(f"needs a Celery broker at {BROKER_URL} (set HIPOC_TEST_BROKER_URL)")
-    queue = f"hipoc-test-{uuid.uuid4().hex[:8]}"
+def start_worker(queue: str) -> subprocess.Popen:
+    """`celery -A hipoc worker` in another process, on the test database, consuming one queue."""
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "hipoc.settings.test",
@@ -60,8 +63,11 @@ def worker(transactional_db, django_db_serialized_rollback):
         "DATABASE_URL": database_url_of_test_database(),
         # Webhook retries a second apart, so that a retry through the broker is seen within the test.
         "WEBHOOK_RETRY_BASE_SECONDS": "1",
+        # Redis hands an unacknowledged task to another worker after this long (a worker that died).
+        "CELERY_VISIBILITY_TIMEOUT": "5",
+        "CELERY_UNACKED_RESTORE_THROTTLE": "1",
     }
-    process = subprocess.Popen(  # noqa: S603 - a fixed command line
+    return subprocess.Popen(  # noqa: S603 - a fixed command line
         [
             sys.executable,
             "-m",
@@ -80,6 +86,14 @@ def worker(transactional_db, django_db_serialized_rollback):
         cwd=ROOT,
         env=environment,
     )
+
+
+@pytest.fixture
+def broker_queue(transactional_db, django_db_serialized_rollback):
+    """A fresh queue on the real broker, and a client that sends tasks to it."""
+    if not broker_reachable():
+        skip_or_fail(f"needs a Celery broker at {BROKER_URL} (set HIPOC_TEST_BROKER_URL)")
+    queue = f"hipoc-test-{uuid.uuid4().hex[:8]}"
     # A client of its own: the project's app runs tasks in-process in the test settings.
     # Not the current app: shared tasks queued by later tests must still reach the project's (eager) app.
     client = Celery("hipoc-test-client", broker=BROKER_URL, backend=RESULT_BACKEND, set_as_current=False)
@@ -88,6 +102,14 @@ def worker(transactional_db, django_db_serialized_rollback):
         yield queue, client
     finally:
         client.close()
+
+
+@pytest.fixture
+def worker(broker_queue):
+    process = start_worker(broker_queue[0])
+    try:
+        yield broker_queue
+    finally:
         process.terminate()
         process.wait(timeout=30)
 
@@ -134,3 +156,68 @@ def test_a_task_queued_in_a_transaction_waits_for_the_commit(django_capture_on_c
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         ping.delay_on_commit()
     assert len(callbacks) == 1
+
+
+def wait_for(condition, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_a_run_whose_worker_is_killed_is_finished_by_another_and_the_published_ranking_stays(broker_queue):
+    queue, client = broker_queue
+    reference_data_load()  # an earlier transactional test may have flushed it
+    call_command(
+        "seed_demo",
+        "--countries",
+        "40",
+        "--reports",
+        "200",
+        "--needs",
+        "100",
+        "--programs",
+        "40",
+        "--seed",
+        "3",
+        "--replace",
+        stdout=StringIO(),
+    )
+    published = computed_run(publish=True)
+    before = published_digest()
+    # Enough Monte Carlo samples that the computation lasts seconds, long enough to kill the worker inside it.
+    # The test process computes a run as soon as it is requested (eager tasks); make it a queued one again.
+    run = RankingRun.objects.get(pk=ranking_run_request(profile=default_profile(), samples=20000, seed=5).pk)
+    RankingResult.objects.filter(run=run).delete()
+    AreaResult.objects.filter(run=run).delete()
+    RankingRun.objects.filter(pk=run.pk).update(status="queued", progress=0, inputs_digest="", timings={})
+    first = start_worker(queue)
+    try:
+        client.send_task(compute_ranking.name, args=[run.pk], queue=queue)
+        assert wait_for(lambda: RankingRun.objects.filter(pk=run.pk, status="running", progress=40).exists(), 60)
+        first.kill()  # SIGKILL in the middle of the computation: no chance to clean up
+        first.wait(timeout=30)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    assert RankingRun.objects.get(pk=run.pk).status == "running"
+    assert published_digest() == before
+    second = start_worker(queue)
+    try:
+        assert wait_for(lambda: RankingRun.objects.get(pk=run.pk).status == "succeeded", 120)
+    finally:
+        second.terminate()
+        second.wait(timeout=30)
+    assert RankingRun.objects.get(is_published=True).pk == published.pk
+    assert published_digest() == before
+
+
+def published_digest() -> str:
+    rows = (
+        RankingResult.objects.filter(run__is_published=True)
+        .order_by("country")
+        .values_list("run_id", "country_id", "rank", "score")
+    )
+    return repr(list(rows))
