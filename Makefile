@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint scan format install install-dev migrate demo bench messages clean backup restore
+.PHONY: run test lint scan loadtest format install install-dev migrate demo bench messages clean backup restore
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -80,3 +80,7 @@ backup: install
 restore: install
 	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/hipoc-….dump"; exit 2; }
 	$(PY) -m hipoc.backup restore $(FILE)
+
+# 20 users for 60 s against gunicorn, a Celery worker, PostgreSQL and Redis on 127.0.0.1 (locust, headless).
+loadtest: install-dev
+	$(PY) -m tests.load.run
