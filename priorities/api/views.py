@@ -26,6 +26,7 @@ from rest_framework.reverse import reverse
 from countries.filtersets import CountryFilterSet
 from countries.models import Country
 from hipoc.schema import NOT_MODIFIED
+from hipoc.serializers import StrictSerializerMixin
 from programs.models import CooperationArea
 
 from ..models import (
@@ -285,11 +286,12 @@ class MatrixSerializer(serializers.ModelSerializer):
         }
 
 
-class StartRunSerializer(serializers.Serializer):
+class StartRunSerializer(StrictSerializerMixin, serializers.Serializer):
     profile = serializers.SlugRelatedField(slug_field="slug", queryset=WeightProfile.objects.all(), required=False)
     method = serializers.ChoiceField(choices=Aggregation.choices, required=False)
     samples = serializers.IntegerField(min_value=0, max_value=100000, required=False)
-    seed = serializers.IntegerField(min_value=0, required=False)
+    # The seed is stored in a signed 64-bit column.
+    seed = serializers.IntegerField(min_value=0, max_value=2**63 - 1, required=False)
 
 
 AREA_PARAMETER = OpenApiParameter("area", str, description="An area code: that area's ranking of countries.")

@@ -1,0 +1,276 @@
+"""Bad input, table-driven over the API's write operations and the web forms: missing, extra and wrong-typed
+fields; NaN, Inf, negative and huge numbers; unknown and lower-case ISO codes; NUL bytes; over-long text; a
+10 MB body; markup in free text. Each gets a 4xx (API) or the form again with its errors (pages) — never a 5xx —
+and the database is unchanged afterwards.
+"""
+
+import json
+
+import pytest
+from django.apps import apps
+from rest_framework.test import APIClient
+
+from accounts.services import api_token_issue
+from priorities.ranking import default_profile
+from programs.models import MissionReport
+from tests.factories import MissionReportFactory, StakeholderNeedFactory, UserFactory
+
+MISSING = object()
+# What each kind of field must refuse.
+POISONS = {
+    "text": {
+        "missing": MISSING,
+        "list": [],
+        "object": {"a": 1},
+        "boolean": True,
+        "nul byte": "a\x00b",
+        "over-long": "x" * 100_001,
+    },
+    "number": {
+        "missing": MISSING,
+        "list": [],
+        "object": {"a": 1},
+        "boolean": True,
+        "nan": "NaN",
+        "infinity": "Infinity",
+        "negative": -1,
+        "huge": 10**30,
+        "word": "three",
+        "fraction": 2.5,
+    },
+    "date": {
+        "missing": MISSING,
+        "list": [],
+        "impossible": "2026-13-45",
+        "word": "yesterday",
+        "nul byte": "\x00",
+        "number": 20260101,
+    },
+    "code": {
+        "missing": MISSING,
+        "list": [],
+        "unknown": "no_such_code",
+        "nul byte": "a\x00b",
+        "over-long": "x" * 500,
+        "number": 7,
+    },
+    "country": {
+        "missing": MISSING,
+        "lower-case ISO": "idn",
+        "unknown ISO": "XXX",
+        "alpha-2": "ID",
+        "not eligible": "JPN",
+        "nul byte": "I\x00N",
+        "list": ["IDN"],
+    },
+    "rows": {
+        "object": {"area": "enforcement"},
+        "text": "rows",
+        "bad row": [{"area": "nowhere", "need_level": 9}],
+        "row of wrong types": [{"area": [], "need_level": "NaN", "readiness": {}, "commitment": None}],
+    },
+    "url": {
+        "missing": MISSING,
+        "not a URL": "not a url",
+        "script URL": "javascript:alert(1)",
+        "nul byte": "https://a\x00b",
+        "over-long": "https://example.org/" + "x" * 600,
+        "list": [],
+    },
+}
+REPORT = {
+    "kind": "jica_expert",
+    "country": "IDN",
+    "visit_start": "2026-09-01",
+    "visit_end": "2026-09-03",
+    "summary": "Met the Directorate General of IP.",
+    "assessments": [{"area": "patent_examination", "need_level": 4, "readiness": 3, "commitment": 3}],
+    "needs": [{"area": "enforcement", "stakeholder_group": "customs_enforcement", "description": "x", "urgency": 3}],
+}
+NEED = {
+    "country": "KEN",
+    "area": "enforcement",
+    "stakeholder_group": "customs_enforcement",
+    "description": "Customs asked for training.",
+    "urgency": 4,
+    "source": "survey",
+    "raised_on": "2026-06-01",
+}
+RUN = {"method": "wam", "samples": 10, "seed": 1}
+WEBHOOK = {"url": "https://partner.example.org/hook"}
+
+# operation → (method, path, role, valid body, {field: kind})
+REPORT_FIELDS = {
+    "kind": "code",
+    "country": "country",
+    "visit_start": "date",
+    "visit_end": "date",
+    "summary": "text",
+    "assessments": "rows",
+    "needs": "rows",
+}
+NEED_FIELDS = {
+    "country": "country",
+    "area": "code",
+    "stakeholder_group": "code",
+    "description": "text",
+    "urgency": "number",
+    "source": "code",
+    "raised_on": "date",
+}
+RUN_FIELDS = {"method": "code", "samples": "number", "seed": "number"}
+OPERATIONS = {
+    "create report": ("post", "/api/v1/mission-reports/", "expert", REPORT, REPORT_FIELDS),
+    "replace report": ("put", "/api/v1/mission-reports/{report}/", "expert", REPORT, REPORT_FIELDS),
+    "create need": ("post", "/api/v1/needs/", "expert", NEED, NEED_FIELDS),
+    "change need": ("put", "/api/v1/needs/{need}/", "expert", NEED, NEED_FIELDS),
+    "start run": (
+        "post",
+        "/api/v1/rankings/",
+        "jpo-staff",
+        RUN,
+        {"method": "code", "samples": "number", "seed": "number"},
+    ),
+    "register webhook": ("post", "/api/v1/webhooks/", "jpo-staff", WEBHOOK, {"url": "url", "partner": "code"}),
+}
+# Fields an operation may go without (the API fills them in): leaving them out is not bad input.
+OPTIONAL = {"start run": {"method", "samples", "seed"}, "create need": {"source"}, "change need": {"source"}}
+
+
+def api_cases():
+    for operation, (_method, _path, _role, _body, fields) in OPERATIONS.items():
+        for field, kind in fields.items():
+            for poison_name, poison in POISONS[kind].items():
+                if poison is MISSING and field in OPTIONAL.get(operation, set()):
+                    continue
+                yield pytest.param(operation, field, poison_name, poison, id=f"{operation}-{field}-{poison_name}")
+        yield pytest.param(operation, "unexpected_field", "extra", "surprise", id=f"{operation}-extra-field")
+
+
+API_CASES = list(api_cases())
+
+
+def row_counts() -> dict[str, int]:
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
+@pytest.fixture
+def world(db):
+    expert = UserFactory(role="expert")
+    partner = UserFactory(role="partner-system")
+    default_profile()
+    report = MissionReportFactory(author=expert)
+    need = StakeholderNeedFactory(created_by=expert)
+    clients = {}
+    for role, user in (("expert", expert), ("jpo-staff", UserFactory(role="jpo-staff"))):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {api_token_issue(user=user)}")
+        clients[role] = client
+    return {"report": report, "need": need, "partner": partner, "clients": clients}
+
+
+def poisoned(body: dict, field: str, poison) -> dict:
+    changed = json.loads(json.dumps(body))
+    if poison is MISSING:
+        changed.pop(field, None)
+    else:
+        changed[field] = poison
+    return changed
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("operation", "field", "poison_name", "poison"), API_CASES)
+def test_bad_api_input_is_a_4xx_and_changes_nothing(world, operation, field, poison_name, poison):
+    method, path, role, body, _fields = OPERATIONS[operation]
+    body = dict(body)
+    if operation == "replace report":
+        body["version"] = world["report"].version
+    if operation == "register webhook":
+        body["partner"] = world["partner"].username
+    url = path.format(report=world["report"].pk, need=world["need"].pk)
+    before = row_counts()
+    response = getattr(world["clients"][role], method)(url, poisoned(body, field, poison), format="json")
+    assert 400 <= response.status_code < 500, (response.status_code, response.content[:300])
+    error = response.json()
+    assert set(error) == {"status", "code", "detail", "errors"}
+    if response.status_code == 400 and poison_name != "extra":
+        assert error["errors"], error
+    assert row_counts() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param(b'{"kind": ', id="truncated JSON"),
+        pytest.param(b"\xff\xfe not utf-8", id="not UTF-8"),
+        pytest.param(b"[1, 2, 3]", id="a list, not an object"),
+        pytest.param(b'{"summary": "' + b"x" * (10 * 1024 * 1024) + b'"}', id="10 MB body"),
+        pytest.param(b'{"a": NaN}', id="bare NaN"),
+    ],
+)
+def test_malformed_bodies_are_a_4xx_and_change_nothing(world, raw):
+    before = row_counts()
+    response = world["clients"]["expert"].generic(
+        "POST", "/api/v1/mission-reports/", raw, content_type="application/json"
+    )
+    assert 400 <= response.status_code < 500, (response.status_code, response.content[:200])
+    assert row_counts() == before
+
+
+MARKUP = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+@pytest.mark.django_db
+def test_markup_in_free_text_is_stored_as_text_and_shown_escaped(client, world):
+    created = world["clients"]["expert"].post(
+        "/api/v1/mission-reports/",
+        {**REPORT, "summary": MARKUP, "recommendations": MARKUP},
+        format="json",
+    )
+    assert created.status_code == 201
+    report = MissionReport.objects.get(pk=created.json()["id"])
+    assert report.summary == MARKUP
+    client.force_login(report.author)
+    page = client.get(f"/reports/{report.pk}/").content.decode()
+    assert MARKUP not in page
+    assert "&lt;script&gt;" in page
+
+
+# Web forms: the same poisons, answered by the form with its errors.
+
+FORM_CASES = {
+    "need form": (
+        "/needs/new/",
+        "expert",
+        {"description": "x" * 5001, "urgency": "NaN", "raised_on": "2026-13-45", "country": "ken"},
+    ),
+    "program form": (
+        "/programs/new/",
+        "jpo-staff",
+        {"budget_jpy": "1e400", "stage": "-1", "start_date": "\x00", "countries": "XXX", "title": "x" * 300},
+    ),
+    "profile form": (
+        "/profiles/new/",
+        "jpo-staff",
+        {"weight__policy": "Infinity", "coverage_threshold": "NaN", "top_k_areas": "99999999999", "slug": "a b"},
+    ),
+}
+
+
+def form_cases():
+    for form, (_path, _role, poisons) in FORM_CASES.items():
+        for field, value in poisons.items():
+            yield pytest.param(form, field, value, id=f"{form}-{field}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("form", "field", "value"), list(form_cases()))
+def test_bad_form_input_shows_the_form_again_with_its_errors(client, world, form, field, value):
+    path, role, _poisons = FORM_CASES[form]
+    client.force_login(UserFactory(role=role))
+    before = row_counts()
+    response = client.post(path, {field: value})
+    assert response.status_code in (200, 400)
+    assert response.context["form"].errors
+    assert row_counts() == before
