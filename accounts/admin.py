@@ -7,7 +7,7 @@ from .models import User
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    fieldsets = (*DjangoUserAdmin.fieldsets, (_("Organisation"), {"fields": ("organisation",)}))
+    fieldsets = (*(DjangoUserAdmin.fieldsets or ()), (_("Organisation"), {"fields": ("organisation",)}))
     list_display = ("username", "email", "first_name", "last_name", "organisation", "is_active", "is_staff")
     list_filter = ("groups", "is_active", "is_staff", "is_superuser")
     search_fields = ("username", "first_name", "last_name", "email", "organisation")

@@ -16,7 +16,7 @@ class User(AbstractUser):
         _("organisation"), max_length=100, blank=True, help_text=_("For example JPO, JICA, JETRO or a partner office.")
     )
 
-    class Meta(AbstractUser.Meta):
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]  # django-stubs does not declare AbstractUser.Meta
         verbose_name = _("user")
         verbose_name_plural = _("users")
 

@@ -125,7 +125,7 @@ def country_groups_load_reference_data() -> LoadReport:
             unknown = set(members) - set(Country.objects.filter(iso3__in=members).values_list("iso3", flat=True))
             if unknown:
                 raise ValueError(f"Group {row['code']} names unknown countries: {sorted(unknown)}")
-            group.countries.set(members)
+            group.countries.set(Country.objects.filter(iso3__in=members))
             created += was_created
             updated += not was_created
     return LoadReport(created=created, updated=updated)

@@ -86,7 +86,7 @@ class CandidatePool:
 class ExtractedInputs:
     problem: DecisionProblem
     countries: list[dict[str, Any]]
-    areas: list[dict[str, Any]]
+    areas: list[Any]
     excluded: list[dict[str, str]]
     digest: str
 

@@ -51,7 +51,7 @@ class PolicyPriority(models.Model):
     summary = models.TextField(_("summary"), blank=True)
     citation = models.TextField(_("citation"), blank=True)
     verified = models.BooleanField(_("verified in a stored source"), default=True)
-    areas = models.ManyToManyField(
+    areas = models.ManyToManyField(  # type: ignore[var-annotated]  # the stubs cannot infer a through model
         CooperationArea, through="PolicyPriorityArea", related_name="policy_priorities", verbose_name=_("areas")
     )
     countries = models.ManyToManyField(

@@ -58,9 +58,9 @@ class WeightProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["weight_method"].choices = [
-            (value, label) for value, label in WeightMethod.choices if value != WeightMethod.EQUAL
-        ]
+        weight_method = self.fields["weight_method"]
+        assert isinstance(weight_method, forms.ChoiceField)  # noqa: S101 - narrows the type for mypy
+        weight_method.choices = [(value, label) for value, label in WeightMethod.choices if value != WeightMethod.EQUAL]
         source_names = dict(PolicySource.objects.values_list("code", "name"))
         weights = (self.instance.criterion_weights if self.instance.pk else None) or DEFAULT_CRITERION_WEIGHTS
         for code in GROUPS:
@@ -84,7 +84,7 @@ class WeightProfileForm(forms.ModelForm):
                 widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
             )
         self.inconsistent_fields: set[str] = set()
-        self.consistency = None
+        self.consistency: dict[str, Any] | None = None
 
     def mark_inconsistent(self, names: set[str]) -> None:
         """Highlight the judgements that disagree most with the others."""
@@ -119,12 +119,13 @@ class WeightProfileForm(forms.ModelForm):
         matrix = pairwise_matrix(list(GROUPS), self.judgements())
         result = ahp_weights(matrix)
         worst = [(GROUPS[i], GROUPS[j]) for i, j, _given, _implied in result.inconsistencies[:3]]
-        self.consistency = {
+        consistency: dict[str, Any] = {
             "ratio": result.consistency_ratio,
             "weights": dict(zip(GROUPS, result.weights.tolist(), strict=True)),
             "worst": worst,
         }
-        return self.consistency
+        self.consistency = consistency
+        return consistency
 
     def clean(self):
         data = super().clean()

@@ -273,9 +273,9 @@ def ranking_run_execute(*, run_id: int) -> RankingRun:
             if run.status != RunStatus.RUNNING:
                 return run
             run.compared_with = RankingRun.objects.filter(profile_slug=run.profile_slug, is_published=True).first()
-            if twin is None:
+            if outcome is not None:
                 _store(run, inputs, outcome)
-            else:
+            elif twin is not None:
                 run.reused_from = twin
                 _copy_results(twin, run)
             timings["store"] = time.perf_counter() - started
@@ -383,6 +383,10 @@ def ranking_is_stale(run: RankingRun | None) -> bool:
     return changed is not None and changed > run.created_at
 
 
+def reopen_recompute_window() -> None:
+    cache.delete(RECOMPUTE_LOCK)
+
+
 def ranking_recompute_after_change(*, reason: str = "") -> bool:
     """Queue one recompute of the default profile after a burst of evidence changes (debounced).
 
@@ -395,9 +399,7 @@ def ranking_recompute_after_change(*, reason: str = "") -> bool:
 
     # If the broker cannot be reached, reopen the window so that the next change tries again; meanwhile the
     # dashboard shows the ranking as stale, and the nightly run recomputes it.
-    enqueue_on_commit(
-        recompute_default_ranking, countdown=debounce, on_failure=lambda error: cache.delete(RECOMPUTE_LOCK)
-    )
+    enqueue_on_commit(recompute_default_ranking, countdown=debounce, on_failure=lambda error: reopen_recompute_window())
     return True
 
 

@@ -107,7 +107,7 @@ def policy_load_reference_data() -> dict[str, int]:
         if unknown:
             raise ValueError(f"{row['priority_code']} names unknown countries or groups: {sorted(unknown)}")
         priority.country_groups.set([groups[name] for name in group_names])
-        priority.countries.set(iso_codes)
+        priority.countries.set(Country.objects.filter(iso3__in=iso_codes))
 
     return {
         "policy_sources": PolicySource.objects.count(),

@@ -3,6 +3,7 @@
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import Stage
@@ -11,11 +12,11 @@ from programs.models import Stage
 def movement_badge(movement: int) -> str:
     """Places gained (▲) or lost (▼) since the previously published run, with words for screen readers."""
     if movement > 0:
-        shown, words, colour = f"▲ {movement}", _("up %(places)d") % {"places": movement}, "text-success"
+        shown, words, colour = f"▲ {movement}", gettext("up %(places)d") % {"places": movement}, "text-success"
     elif movement < 0:
-        shown, words, colour = f"▼ {-movement}", _("down %(places)d") % {"places": -movement}, "text-danger"
+        shown, words, colour = f"▼ {-movement}", gettext("down %(places)d") % {"places": -movement}, "text-danger"
     else:
-        shown, words, colour = "=", _("unchanged"), "text-body-secondary"
+        shown, words, colour = "=", gettext("unchanged"), "text-body-secondary"
     return format_html(
         '<span class="{}" aria-hidden="true">{}</span><span class="visually-hidden">{}</span>', colour, shown, words
     )

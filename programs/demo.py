@@ -323,12 +323,9 @@ def _seed_programs(rng, count, profiles, areas, groups, partners, as_of) -> tupl
                     participants=rng.randint(3, 60),
                 )
             )
-    for model, rows in (
-        (through.countries.through, country_links),
-        (through.areas.through, area_links),
-        (through.stakeholder_groups.through, group_links),
-        (through.partners.through, partner_links),
-        (CooperationActivity, activities),
-    ):
-        model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    through.countries.through.objects.bulk_create(country_links, batch_size=BATCH_SIZE)
+    through.areas.through.objects.bulk_create(area_links, batch_size=BATCH_SIZE)
+    through.stakeholder_groups.through.objects.bulk_create(group_links, batch_size=BATCH_SIZE)
+    through.partners.through.objects.bulk_create(partner_links, batch_size=BATCH_SIZE)
+    CooperationActivity.objects.bulk_create(activities, batch_size=BATCH_SIZE)
     return len(drawn), len(activities)

@@ -1,5 +1,7 @@
 """Forms for the experts' workflow. They parse and show errors; the services decide."""
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +21,9 @@ from .models import (
 )
 from .services import AssessmentFields, NeedFields, NeedRecord, ProgramFields, ReportFields, validate_report
 from .services.reports import MESSAGE_AREA_TWICE
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -54,7 +59,7 @@ class MissionReportForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         if not self.errors:
             try:
                 validate_report(self.report_fields(), [])
@@ -67,7 +72,7 @@ class MissionReportForm(forms.Form):
         return ReportFields.from_mapping(self.cleaned_data)
 
 
-class RowStyleMixin:
+class RowStyleMixin(forms.BaseForm):
     """Bootstrap classes on the inputs of a table row, marked invalid where an error is shown."""
 
     def __init__(self, *args, **kwargs) -> None:
@@ -87,7 +92,7 @@ class RowStyleMixin:
             field.widget.attrs["class"] = css
 
 
-def rating(label: str) -> forms.IntegerField:
+def rating(label: "StrOrPromise") -> forms.IntegerField:
     return forms.IntegerField(label=label, min_value=1, max_value=5)
 
 
@@ -286,7 +291,9 @@ class CooperationProgramForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["countries"].queryset = Country.objects.order_by("name")
+        countries = self.fields["countries"]
+        assert isinstance(countries, forms.ModelMultipleChoiceField)  # noqa: S101 - narrows the type for mypy
+        countries.queryset = Country.objects.order_by("name")
 
     def clean(self):
         data = super().clean()
@@ -298,7 +305,14 @@ class CooperationProgramForm(forms.ModelForm):
     def program_fields(self) -> ProgramFields:
         data = self.cleaned_data
         return ProgramFields(
-            **{name: data.get(name) for name in ProgramFields.SCALARS},
+            title=data["title"],
+            program_type=data["program_type"],
+            status=data["status"],
+            start_date=data["start_date"],
+            end_date=data.get("end_date"),
+            stage=data["stage"],
+            description=data.get("description", ""),
+            budget_jpy=data.get("budget_jpy"),
             countries=list(data.get("countries") or []),
             areas=list(data.get("areas") or []),
             stakeholder_groups=list(data.get("stakeholder_groups") or []),

@@ -121,7 +121,7 @@ class PolicySourceViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = PolicySourceSerializer
     lookup_field = "code"
     pagination_class = None
-    filter_backends = []
+    filter_backends: list[type] = []
     queryset = PolicySource.objects.prefetch_related(
         Prefetch(
             "priorities",
@@ -239,11 +239,11 @@ class RankingRunDetailSerializer(RankingRunSerializer):
     def get_results(self, run: RankingRun) -> list[dict]:
         area = self._area()
         if area:
-            rows = [row for row in run.area_results.all() if row.area.code == area and row.rank_in_area is not None]
-            rows.sort(key=lambda row: row.rank_in_area)
-            return AreaRankingSerializer(rows, many=True).data
-        rows = sorted((row for row in run.results.all() if row.rank is not None), key=lambda row: row.rank)
-        return RankingResultSerializer(rows, many=True).data
+            in_area = [row for row in run.area_results.all() if row.area.code == area and row.rank_in_area is not None]
+            in_area.sort(key=lambda row: row.rank_in_area or 0)
+            return AreaRankingSerializer(in_area, many=True).data
+        ranked = sorted((row for row in run.results.all() if row.rank is not None), key=lambda row: row.rank or 0)
+        return RankingResultSerializer(ranked, many=True).data
 
     @extend_schema_field(InsufficientSerializer(many=True))
     def get_insufficient_data(self, run: RankingRun) -> list[dict]:

@@ -1,12 +1,13 @@
 """A country's page (why it ranks where it does, with the evidence) and an area's ranking of countries."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django_tables2 import RequestConfig
 
 from countries.filtersets import CountryFilterSet
 from countries.models import Country
-from programs.models import CooperationArea, ProgramStatus, Stage
+from hipoc.http import AuthenticatedRequest
+from programs.models import CooperationArea, CooperationProgram, ProgramStatus, Stage
 from programs.selectors import activities_of_country, needs_visible_to, programs_of_country, reports_visible_to
 
 from ..forms import RankingViewForm
@@ -36,7 +37,7 @@ def independence_ladder(programs) -> dict:
     """Where the country stands (the highest stage an ongoing or completed program reached) and, for each step,
     the program that first reached it."""
     counted = [program for program in programs if program.status in (ProgramStatus.ONGOING, ProgramStatus.COMPLETED)]
-    first_at = {}
+    first_at: dict[int, CooperationProgram] = {}
     for program in sorted(counted, key=lambda program: program.start_date):
         first_at.setdefault(program.stage, program)
     reached = max((program.stage for program in counted), default=None)
@@ -68,7 +69,7 @@ def indicator_series(country: Country) -> list[dict]:
     return list(series.values())
 
 
-def country_detail(request: HttpRequest, iso3: str) -> HttpResponse:
+def country_detail(request: AuthenticatedRequest, iso3: str) -> HttpResponse:
     """`/countries/<iso3>/`: classification, score by criterion, areas, evidence, history, ladder, context."""
     require(request, "priorities.browse_rankings")
     country = get_object_or_404(Country, iso3=iso3.upper())
@@ -93,6 +94,7 @@ def country_detail(request: HttpRequest, iso3: str) -> HttpResponse:
         for criterion in run.criteria:
             code = criterion["code"]
             kind, _separator, name = code.partition(".")
+            evidence: dict[str, object]
             if code in (FIELD_NEED, FIELD_READINESS):
                 evidence = {"reports": reports}
             elif code == NEEDS_STAKEHOLDER:
@@ -138,7 +140,7 @@ def country_detail(request: HttpRequest, iso3: str) -> HttpResponse:
     return render(request, template, context)
 
 
-def area_detail(request: HttpRequest, code: str) -> HttpResponse:
+def area_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
     """`/areas/<code>/`: countries ranked for one area, with their intervals and movements."""
     require(request, "priorities.browse_rankings")
     area = get_object_or_404(CooperationArea.objects.select_related("stakeholder_group"), code=code)

@@ -6,7 +6,7 @@ import tablib
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django_tables2 import RequestConfig
 
 from countries.filtersets import CountryFilterSet
 from countries.models import Country
+from hipoc.http import AuthenticatedRequest
 from programs.models import CooperationArea
 
 from ..forms import RankingViewForm
@@ -37,7 +38,7 @@ EXPORT_TYPES = {
 }
 
 
-def require(request: HttpRequest, permission: str, obj=None) -> None:
+def require(request: AuthenticatedRequest, permission: str, obj=None) -> None:
     if not request.user.has_perm(permission, obj):
         raise PermissionDenied
 
@@ -53,7 +54,7 @@ class RankingView:
     run: RankingRun | None
 
     @classmethod
-    def from_request(cls, request: HttpRequest) -> "RankingView":
+    def from_request(cls, request: AuthenticatedRequest) -> "RankingView":
         form = RankingViewForm(request.GET)
         countries = CountryFilterSet(request.GET, queryset=Country.objects.all())
         data = form.cleaned_data if form.is_valid() else {}
@@ -89,7 +90,7 @@ def overview_items() -> list[tuple[str, int]]:
     ]
 
 
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     """`/`: who ranks where, how sure that is, and what is missing."""
     require(request, "priorities.browse_rankings")
     view = RankingView.from_request(request)
@@ -129,7 +130,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "priorities/dashboard.html", context)
 
 
-def ranking_export(request: HttpRequest) -> HttpResponse:
+def ranking_export(request: AuthenticatedRequest) -> HttpResponse:
     """The ranking shown on the dashboard, with the same filters, as CSV or XLSX."""
     require(request, "priorities.browse_rankings")
     kind = request.GET.get("format", "csv")
@@ -165,7 +166,7 @@ def ranking_export(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def ranking_recompute(request: HttpRequest) -> HttpResponse:
+def ranking_recompute(request: AuthenticatedRequest) -> HttpResponse:
     """Staff start a run of a profile that is published when it succeeds; the page follows its progress."""
     require(request, "priorities.manage_rankings")
     slug = request.POST.get("profile")
@@ -181,7 +182,7 @@ def ranking_recompute(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('home')}?profile={profile.slug}")
 
 
-def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def run_progress(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """A run's progress, polled by the page while it is in flight; the page reloads when the run succeeds."""
     require(request, "priorities.manage_rankings")
     run = get_object_or_404(RankingRun, pk=pk)

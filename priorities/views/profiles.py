@@ -2,10 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from hipoc.http import AuthenticatedRequest
 
 from ..models import WeightProfile
 from ..profile_forms import WeightProfileForm, judgement_field_name
@@ -16,13 +18,15 @@ from ..services import weight_profile_save
 from .dashboard import require
 
 
-def profile_list(request: HttpRequest) -> HttpResponse:
+def profile_list(request: AuthenticatedRequest) -> HttpResponse:
     require(request, "priorities.browse_rankings")
     profiles = WeightProfile.objects.select_related("created_by").order_by("-is_default", "name")
     return render(request, "priorities/weightprofile_list.html", {"profiles": profiles})
 
 
-def _save(request: HttpRequest, form: WeightProfileForm, profile: WeightProfile | None) -> WeightProfile | None:
+def _save(
+    request: AuthenticatedRequest, form: WeightProfileForm, profile: WeightProfile | None
+) -> WeightProfile | None:
     fields = {**form.cleaned_data}
     try:
         return weight_profile_save(fields=fields, by=request.user, profile=profile)
@@ -32,7 +36,7 @@ def _save(request: HttpRequest, form: WeightProfileForm, profile: WeightProfile 
     return None
 
 
-def profile_create(request: HttpRequest) -> HttpResponse:
+def profile_create(request: AuthenticatedRequest) -> HttpResponse:
     require(request, "priorities.manage_profiles")
     form = WeightProfileForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and (profile := _save(request, form, None)):
@@ -42,7 +46,7 @@ def profile_create(request: HttpRequest) -> HttpResponse:
     return render(request, "priorities/weightprofile_form.html", {"form": form, "profile": None}, status=status)
 
 
-def profile_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def profile_edit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     """Staff edit a profile, or save it under a new name as a new profile; others read it."""
     profile = get_object_or_404(WeightProfile, slug=slug)
     require(request, "priorities.browse_rankings")
@@ -73,7 +77,7 @@ def profile_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
-def ahp_check(request: HttpRequest) -> HttpResponse:
+def ahp_check(request: AuthenticatedRequest) -> HttpResponse:
     """The AHP fieldset again, with the weights, the consistency ratio and the worst judgements marked."""
     require(request, "priorities.manage_profiles")
     form = WeightProfileForm(request.POST)
@@ -85,7 +89,7 @@ def ahp_check(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def profile_what_if(request: HttpRequest, slug: str) -> HttpResponse:
+def profile_what_if(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     """The ranking these (unsaved) settings would give, against the profile's published ranking."""
     require(request, "priorities.manage_profiles")
     profile = get_object_or_404(WeightProfile, slug=slug)

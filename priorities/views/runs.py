@@ -4,11 +4,13 @@ import numpy as np
 from django import forms
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+
+from hipoc.http import AuthenticatedRequest
 
 from ..models import RankingResult, RankingRun, RunStatus
 from ..ranking import RunNotPublishableError, ranking_run_publish
@@ -33,8 +35,10 @@ class CompareForm(forms.Form):
     def __init__(self, *args, runs: QuerySet[RankingRun], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         finished = runs.filter(status=RunStatus.SUCCEEDED).order_by("-created_at")
-        self.fields["first"].queryset = finished
-        self.fields["second"].queryset = finished
+        for name in ("first", "second"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - narrows the type for mypy
+            field.queryset = finished
 
     def clean(self):
         data = super().clean()
@@ -43,7 +47,7 @@ class CompareForm(forms.Form):
         return data
 
 
-def run_list(request: HttpRequest) -> HttpResponse:
+def run_list(request: AuthenticatedRequest) -> HttpResponse:
     """`/rankings/`: runs with status, timings, profile, method and who started them, newest first."""
     require(request, "priorities.browse_rankings")
     runs = runs_visible_to(request.user).order_by("-created_at", "-id")[:RUNS_PER_PAGE]
@@ -54,7 +58,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
 def rank_changes(first: RankingRun, second: RankingRun) -> dict:
     """How ranks moved from `second` to `first`, country by country, and Spearman's rho over the countries both
     ranked."""
-    ranks = {}
+    ranks: dict[str, dict] = {}
     for run_id, iso3, name, rank in RankingResult.objects.filter(run__in=[first, second]).values_list(
         "run_id", "country_id", "country__name", "rank"
     ):
@@ -74,7 +78,7 @@ def rank_changes(first: RankingRun, second: RankingRun) -> dict:
     }
 
 
-def run_compare(request: HttpRequest) -> HttpResponse:
+def run_compare(request: AuthenticatedRequest) -> HttpResponse:
     """Compare any two succeeded runs: each country's rank in both, the change, and Spearman's rho."""
     require(request, "priorities.browse_rankings")
     form = CompareForm(request.GET or None, runs=runs_visible_to(request.user))
@@ -88,7 +92,7 @@ def run_compare(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def run_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
+def run_publish_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Staff make a succeeded run the one partners see for its profile."""
     require(request, "priorities.manage_rankings")
     run = get_object_or_404(RankingRun, pk=pk)

@@ -21,7 +21,7 @@ class CooperationAreaViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = CooperationArea.objects.select_related("stakeholder_group")
     lookup_field = "code"
     pagination_class = None
-    filter_backends = []
+    filter_backends: list[type] = []
 
 
 class CooperationProgramSerializer(serializers.ModelSerializer):

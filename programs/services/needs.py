@@ -60,7 +60,7 @@ def need_create(*, by: User, record: NeedRecord) -> StakeholderNeed:
     validate_need(record)
     need = StakeholderNeed(created_by=by, status=NeedStatus.OPEN, **record.__dict__)
     need.full_clean()
-    need._history_user = by
+    need._history_user = by  # type: ignore[attr-defined]  # simple-history's who-changed-it hook
     need.save()
     _changed(need)
     return need
@@ -77,7 +77,7 @@ def need_update(*, need: StakeholderNeed, by: User, record: NeedRecord) -> Stake
     for name, value in record.__dict__.items():
         setattr(locked, name, value)
     locked.full_clean()
-    locked._history_user = by
+    locked._history_user = by  # type: ignore[attr-defined]  # simple-history's who-changed-it hook
     locked.save()
     _changed(locked)
     return locked
@@ -86,12 +86,12 @@ def need_update(*, need: StakeholderNeed, by: User, record: NeedRecord) -> Stake
 @transaction.atomic
 def need_change_status(*, need: StakeholderNeed, by: User, status: str) -> StakeholderNeed:
     locked = StakeholderNeed.objects.select_for_update().get(pk=need.pk)
-    if status not in TRANSITIONS.get(locked.status, set()):
+    if status not in TRANSITIONS.get(NeedStatus(locked.status), set()):
         new = NeedStatus(status).label if status in NeedStatus.values else status
         error = ValidationError(MESSAGE_TRANSITION, params={"current": locked.get_status_display(), "new": new})
         raise ValidationError({"status": [error]})
     locked.status = status
-    locked._history_user = by
+    locked._history_user = by  # type: ignore[attr-defined]  # simple-history's who-changed-it hook
     locked.save()
     _changed(locked)
     return locked

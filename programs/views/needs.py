@@ -2,9 +2,10 @@
 
 import base64
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,9 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from hipoc.http import AuthenticatedRequest
+
 from ..filtersets import StakeholderNeedFilterSet
 from ..forms import NeedImportForm, NeedStatusForm, StakeholderNeedForm, dataset_from_upload
-from ..models import StakeholderNeed
+from ..models import NeedStatus, StakeholderNeed
 from ..resources import StakeholderNeedResource
 from ..selectors import history_changes, needs_visible_to
 from ..services import need_change_status, need_create, need_update, needs_import
@@ -28,12 +31,12 @@ EXPORT_TYPES = {
 }
 
 
-def _require(request: HttpRequest, permission: str, need: StakeholderNeed | None = None) -> None:
+def _require(request: AuthenticatedRequest, permission: str, need: StakeholderNeed | None = None) -> None:
     if not request.user.has_perm(permission, need):
         raise PermissionDenied
 
 
-def need_list(request: HttpRequest) -> HttpResponse:
+def need_list(request: AuthenticatedRequest) -> HttpResponse:
     _require(request, "programs.list_needs")
     filterset = StakeholderNeedFilterSet(request.GET, queryset=needs_visible_to(request.user))
     table = StakeholderNeedTable(filterset.qs)
@@ -49,7 +52,7 @@ def _apply_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def need_create_view(request: HttpRequest) -> HttpResponse:
+def need_create_view(request: AuthenticatedRequest) -> HttpResponse:
     _require(request, "programs.record_need")
     form = StakeholderNeedForm(request.POST or None, initial={"raised_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -63,7 +66,7 @@ def need_create_view(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/stakeholderneed_form.html", {"form": form, "need": None}, status=status)
 
 
-def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def need_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     need = get_object_or_404(StakeholderNeed.objects.select_related("report"), pk=pk)
     _require(request, "programs.edit_need", need)
     form = StakeholderNeedForm(request.POST or None, instance=need)
@@ -78,22 +81,22 @@ def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "programs/stakeholderneed_form.html", {"form": form, "need": need}, status=status)
 
 
-def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def need_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     need = get_object_or_404(
         StakeholderNeed.objects.select_related("country", "area", "stakeholder_group", "report__author", "created_by"),
         pk=pk,
     )
     _require(request, "programs.read_need", need)
-    allowed = TRANSITIONS[need.status]
+    allowed = TRANSITIONS[NeedStatus(need.status)]
     form = NeedStatusForm()
-    form.fields["status"].choices = [
-        (value, label) for value, label in form.fields["status"].choices if value in allowed
-    ]
+    status = form.fields["status"]
+    assert isinstance(status, forms.ChoiceField)  # noqa: S101 - narrows the type for mypy
+    status.choices = [(value, label) for value, label in NeedStatus.choices if value in allowed]
     return render(request, "programs/stakeholderneed_detail.html", {"need": need, "status_form": form})
 
 
 @require_POST
-def need_status(request: HttpRequest, pk: int) -> HttpResponse:
+def need_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     need = get_object_or_404(StakeholderNeed.objects.select_related("report"), pk=pk)
     _require(request, "programs.edit_need", need)
     form = NeedStatusForm(request.POST)
@@ -108,14 +111,14 @@ def need_status(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(need)
 
 
-def need_history(request: HttpRequest, pk: int) -> HttpResponse:
+def need_history(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     need = get_object_or_404(StakeholderNeed.objects.select_related("report"), pk=pk)
     _require(request, "programs.read_need", need)
     changes = history_changes(need, hidden=("updated_at",))
     return render(request, "programs/stakeholderneed_history.html", {"need": need, "changes": changes})
 
 
-def needs_export(request: HttpRequest) -> HttpResponse:
+def needs_export(request: AuthenticatedRequest) -> HttpResponse:
     _require(request, "programs.list_needs")
     kind = request.GET.get("format", "csv")
     if kind not in EXPORT_TYPES:
@@ -128,7 +131,7 @@ def needs_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def needs_import_view(request: HttpRequest) -> HttpResponse:
+def needs_import_view(request: AuthenticatedRequest) -> HttpResponse:
     """Upload → preview with every row's errors → import all rows, or none."""
     _require(request, "programs.import_needs")
     form = NeedImportForm()

@@ -3,10 +3,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
+
+from hipoc.http import AuthenticatedRequest
 
 from ..filtersets import CooperationProgramFilterSet
 from ..forms import CooperationProgramForm
@@ -16,12 +18,12 @@ from ..services import program_create, program_update
 from ..tables import CooperationProgramTable
 
 
-def _require(request: HttpRequest, permission: str) -> None:
+def _require(request: AuthenticatedRequest, permission: str) -> None:
     if not request.user.has_perm(permission):
         raise PermissionDenied
 
 
-def program_list(request: HttpRequest) -> HttpResponse:
+def program_list(request: AuthenticatedRequest) -> HttpResponse:
     _require(request, "programs.browse_programs")
     filterset = CooperationProgramFilterSet(request.GET, queryset=programs_with_relations())
     table = CooperationProgramTable(filterset.qs.distinct())
@@ -29,7 +31,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/cooperationprogram_list.html", {"filter": filterset, "table": table})
 
 
-def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def program_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     _require(request, "programs.browse_programs")
     activities = CooperationActivity.objects.select_related("country", "area").order_by("start_date", "id")
     program = get_object_or_404(
@@ -38,7 +40,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "programs/cooperationprogram_detail.html", {"program": program})
 
 
-def _save(request: HttpRequest, form: CooperationProgramForm, program: CooperationProgram | None):
+def _save(request: AuthenticatedRequest, form: CooperationProgramForm, program: CooperationProgram | None):
     try:
         if program is None:
             return program_create(fields=form.program_fields())
@@ -49,7 +51,7 @@ def _save(request: HttpRequest, form: CooperationProgramForm, program: Cooperati
     return None
 
 
-def program_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def program_form(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
     """Staff record a new program or change one."""
     _require(request, "programs.manage_programs")
     program = get_object_or_404(CooperationProgram, pk=pk) if pk else None

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from accounts.models import User
+from hipoc.http import AuthenticatedRequest
 
 from ..filtersets import MissionReportFilterSet
 from ..forms import AssessmentFormSet, MissionReportForm, NeedFormSet, ReviewForm
@@ -32,12 +33,12 @@ ASSESSMENTS = "assessments"
 NEEDS = "needs"
 
 
-def _require(request: HttpRequest, permission: str, report: MissionReport | None = None) -> None:
+def _require(request: AuthenticatedRequest, permission: str, report: MissionReport | None = None) -> None:
     if not request.user.has_perm(permission, report):
         raise PermissionDenied
 
 
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: AuthenticatedRequest) -> HttpResponse:
     _require(request, "programs.list_reports")
     filterset = MissionReportFilterSet(request.GET, queryset=reports_visible_to(request.user))
     table = MissionReportTable(filterset.qs)
@@ -92,7 +93,7 @@ def _save_and_maybe_submit(request, report, form, assessments, needs) -> Mission
     return report
 
 
-def _edit(request: HttpRequest, report: MissionReport | None) -> HttpResponse:
+def _edit(request: AuthenticatedRequest, report: MissionReport | None) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = MissionReportForm(request.POST, instance=report)
@@ -107,7 +108,7 @@ def _edit(request: HttpRequest, report: MissionReport | None) -> HttpResponse:
             except StaleReportError:
                 status = 409
                 form.add_error(None, StaleReportError.message)
-                form.stale = True
+                form.stale = True  # type: ignore[attr-defined]  # read by the template to offer a reload
             except ValidationError as error:
                 _apply_errors(error, form, assessments, needs)
         if status == 200:
@@ -136,25 +137,25 @@ def _edit(request: HttpRequest, report: MissionReport | None) -> HttpResponse:
     return render(request, "programs/missionreport_form.html", context, status=status)
 
 
-def report_create(request: HttpRequest) -> HttpResponse:
+def report_create(request: AuthenticatedRequest) -> HttpResponse:
     _require(request, "programs.file_report")
     return _edit(request, None)
 
 
-def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def report_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(MissionReport, pk=pk)
     _require(request, "programs.edit_report", report)
     return _edit(request, report)
 
 
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(reports_with_rows(), pk=pk)
     _require(request, "programs.read_report", report)
     return render(request, "programs/missionreport_detail.html", {"report": report, "review_form": ReviewForm()})
 
 
 @require_POST
-def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def report_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(MissionReport, pk=pk)
     _require(request, "programs.edit_report", report)
     try:
@@ -165,7 +166,7 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(report)
 
 
-def _staff_decision(request: HttpRequest, pk: int, permission: str, decide) -> HttpResponse:
+def _staff_decision(request: AuthenticatedRequest, pk: int, permission: str, decide) -> HttpResponse:
     """Run a staff decision on a report; a refusal is shown under the comment box."""
     report = get_object_or_404(MissionReport, pk=pk)
     _require(request, permission, report)
@@ -183,7 +184,7 @@ def _staff_decision(request: HttpRequest, pk: int, permission: str, decide) -> H
 
 
 @require_POST
-def report_review(request: HttpRequest, pk: int) -> HttpResponse:
+def report_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     def decide(report: MissionReport, comment: str) -> str:
         if request.POST.get("decision") == "approve":
             mission_report_approve(report=report, by=request.user)
@@ -195,7 +196,7 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def report_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def report_reopen(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     def decide(report: MissionReport, comment: str) -> str:
         mission_report_reopen(report=report, by=request.user, comment=comment)
         return _("Report reopened and returned to its author.")
@@ -204,7 +205,7 @@ def report_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def report_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(MissionReport, pk=pk)
     _require(request, "programs.remove_report", report)
     mission_report_delete(report=report, by=request.user)
@@ -212,7 +213,7 @@ def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("report-list"))
 
 
-def report_history(request: HttpRequest, pk: int) -> HttpResponse:
+def report_history(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(MissionReport.objects.select_related("country"), pk=pk)
     _require(request, "programs.read_report", report)
     reviewers = report.history.exclude(reviewer=None).values_list("reviewer", flat=True).distinct()
