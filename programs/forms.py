@@ -253,12 +253,16 @@ def dataset_from_upload(kind: str, content: bytes):
 
     try:
         if kind == "csv":
-            return tablib.Dataset().load(content.decode("utf-8-sig"), format="csv")
-        return tablib.Dataset().load(content, format="xlsx")
+            dataset = tablib.Dataset().load(content.decode("utf-8-sig"), format="csv")
+        else:
+            dataset = tablib.Dataset().load(content, format="xlsx")
     except Exception as error:
         raise forms.ValidationError(
             _("The file could not be read as %(kind)s: %(error)s") % {"kind": kind.upper(), "error": error}
         ) from None
+    if not dataset.height:
+        raise forms.ValidationError(_("The file has no rows of needs under its header."))
+    return dataset
 
 
 class CooperationProgramForm(forms.ModelForm):

@@ -8,6 +8,7 @@ from .models import CooperationArea, NeedStatus, StakeholderGroup, StakeholderNe
 
 # A cell a spreadsheet would run as a formula (OWASP "CSV injection"); exported with a leading quote.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_REFUSED = "Spreadsheet formulas are not accepted: write the text without a leading '='."
 
 
 class CodeWidget(widgets.ForeignKeyWidget):
@@ -24,7 +25,18 @@ class CodeWidget(widgets.ForeignKeyWidget):
             raise ValueError(f"Unknown code {value!r}: {self.hint}") from None
 
 
+class PlainTextWidget(widgets.CharWidget):
+    """Text as text: a cell that is a spreadsheet formula (it starts with "=") is refused, not stored."""
+
+    def clean(self, value, row=None, **kwargs):
+        value = super().clean(value, row, **kwargs)
+        if isinstance(value, str) and value.lstrip().startswith("="):
+            raise ValueError(FORMULA_REFUSED)
+        return value
+
+
 class StakeholderNeedResource(resources.ModelResource):
+    description = fields.Field(attribute="description", column_name="description", widget=PlainTextWidget())
     country = fields.Field(
         attribute="country",
         column_name="country",

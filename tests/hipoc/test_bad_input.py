@@ -4,6 +4,7 @@ fields; NaN, Inf, negative and huge numbers; unknown and lower-case ISO codes; N
 and the database is unchanged afterwards.
 """
 
+import io
 import json
 
 import pytest
@@ -13,6 +14,7 @@ from rest_framework.test import APIClient
 from accounts.services import api_token_issue
 from priorities.ranking import default_profile
 from programs.models import MissionReport
+from programs.resources import FORMULA_REFUSED
 from tests.factories import MissionReportFactory, StakeholderNeedFactory, UserFactory
 
 MISSING = object()
@@ -274,3 +276,97 @@ def test_bad_form_input_shows_the_form_again_with_its_errors(client, world, form
     assert response.status_code in (200, 400)
     assert response.context["form"].errors
     assert row_counts() == before
+
+
+# Spreadsheet imports: malformed files and formulas are refused with a message, and nothing is imported.
+
+IMPORT_HEADER = "country,area,stakeholder_group,description,urgency,source,raised_on\n"
+GOOD_ROW = "VNM,enforcement,customs_enforcement,Border training,4,survey,2026-05-01\n"
+
+
+def xlsx_bytes(rows: list[list]) -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+IMPORT_CASES = {
+    "wrong extension": ("needs.txt", b"hello"),
+    "not an XLSX": ("needs.xlsx", b"PK\x03\x04 not really a zip"),
+    "empty CSV": ("needs.csv", b""),
+    "header only": ("needs.csv", IMPORT_HEADER.encode()),
+    "missing columns": ("needs.csv", b"country,area\nVNM,enforcement\n"),
+    "NUL bytes": ("needs.csv", (IMPORT_HEADER + "VNM\x00,enforcement\n").encode()),
+    "not UTF-8": ("needs.csv", (IMPORT_HEADER + GOOD_ROW).encode() + b"\xff\xfe\xfa"),
+    "over 2 MB": ("needs.csv", (IMPORT_HEADER + GOOD_ROW * 40_000).encode()),
+    "CSV formula": ("needs.csv", (IMPORT_HEADER + GOOD_ROW.replace("Border training", "=HYPERLINK(1)")).encode()),
+    "XLSX formula": (
+        "needs.xlsx",
+        xlsx_bytes(
+            [
+                IMPORT_HEADER.strip().split(","),
+                ["VNM", "enforcement", "customs_enforcement", "=1+1", 4, "survey", "2026-05-01"],
+            ]
+        ),
+    ),
+    "lower-case ISO": ("needs.csv", (IMPORT_HEADER + GOOD_ROW.replace("VNM", "vnm")).encode()),
+    "urgency NaN": ("needs.csv", (IMPORT_HEADER + GOOD_ROW.replace(",4,", ",NaN,")).encode()),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", list(IMPORT_CASES))
+def test_bad_spreadsheets_are_refused_and_import_nothing(client, world, case):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    name, content = IMPORT_CASES[case]
+    client.force_login(UserFactory(role="jpo-staff"))
+    before = row_counts()
+    preview = client.post("/needs/import/", {"file": SimpleUploadedFile(name, content), "preview": "1"})
+    assert preview.status_code == 400, case
+    confirm = client.post("/needs/import/", {"confirm": "1"})
+    assert confirm.status_code < 500
+    assert row_counts() == before
+
+
+def test_a_formula_is_named_as_the_reason():
+    assert "formulas are not accepted" in FORMULA_REFUSED
+
+
+# Markup typed into any free-text field is shown as text wherever it appears.
+
+
+@pytest.mark.django_db
+def test_markup_in_every_free_text_field_is_escaped_wherever_shown(client, world):
+    from priorities.models import WeightProfile
+    from programs.models import CooperationProgram, StakeholderNeed
+    from tests.factories import CooperationActivityFactory, CooperationProgramFactory
+    from tests.priorities.test_api import computed_run, seed
+
+    seed(reports=10, needs=5, countries=3)
+    run = computed_run(publish=True)
+    country = run.results.filter(rank__isnull=False).first().country
+    need = StakeholderNeedFactory(country=country, description=MARKUP)
+    program = CooperationProgramFactory(countries=[country], title=MARKUP, description=MARKUP)
+    CooperationActivityFactory(program=program, country=country, title=MARKUP)
+    WeightProfile.objects.filter(is_default=True).update(description=MARKUP)
+    staff = UserFactory(role="jpo-staff", first_name=MARKUP)
+    client.force_login(staff)
+    for path in (
+        f"/needs/{need.pk}/",
+        "/needs/",
+        f"/programs/{program.pk}/",
+        "/programs/",
+        f"/countries/{country.iso3}/",
+        "/profiles/",
+        "/",
+    ):
+        page = client.get(path).content.decode()
+        assert MARKUP not in page, path
+    assert StakeholderNeed.objects.get(pk=need.pk).description == MARKUP
+    assert CooperationProgram.objects.get(pk=program.pk).title == MARKUP
