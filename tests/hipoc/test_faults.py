@@ -152,3 +152,16 @@ def test_after_the_database_drops_the_connection_the_next_request_recovers(postg
     finally:
         settings_dict["CONN_MAX_AGE"], settings_dict["CONN_HEALTH_CHECKS"] = saved
         connection.close()
+
+
+@pytest.mark.django_db
+def test_submitting_a_report_with_the_broker_down_saves_it(client, broker_down):
+    report = MissionReportFactory()
+    AreaAssessmentFactory(report=report)
+    client.force_login(report.author)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(f"/reports/{report.pk}/submit/")
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == MissionReport.Status.SUBMITTED
+    assert client.get(f"/reports/{report.pk}/").status_code == 200
