@@ -11,6 +11,7 @@ from .models import PolicySource, WeightMethod, WeightProfile
 from .profiles import DEFAULT_CRITERION_WEIGHTS, EVIDENCE_CRITERIA, POLICY, criterion_label, profile_criteria
 from .scoring import InconsistentJudgementsError, ScoringError
 from .scoring.weights import CONSISTENCY_LIMIT, ahp_weights, pairwise_matrix
+from .services import PROFILE_FORM_FIELDS
 
 GROUPS = (POLICY, *EVIDENCE_CRITERIA)
 GROUP_LABELS = {POLICY: _("Policy alignment (all sources)")}
@@ -42,18 +43,8 @@ PAIRS = list(combinations(GROUPS, 2))
 class WeightProfileForm(forms.ModelForm):
     class Meta:
         model = WeightProfile
-        fields = [
-            "name",
-            "slug",
-            "description",
-            "weight_method",
-            "normalization",
-            "aggregation",
-            "coverage_threshold",
-            "top_k_areas",
-            "monte_carlo_samples",
-            "oda_eligible_only",
-        ]
+        # The weights themselves come from the fields built in __init__, not from the model's JSON fields.
+        fields = [name for name in PROFILE_FORM_FIELDS if name not in ("criterion_weights", "ahp_matrix")]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs) -> None:

@@ -68,10 +68,11 @@ def prepare(url: str, body_file: Path) -> tuple[str, str]:
 
 
 def wait_until_up(port: int) -> None:
+    """Until gunicorn on 127.0.0.1 answers `/healthz` (open without login)."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/baseline/", timeout=2)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
             return
         except OSError:
             time.sleep(0.3)

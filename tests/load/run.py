@@ -13,12 +13,10 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from io import StringIO
 from pathlib import Path
 
-from tests.bench.api import free_port
+from tests.bench.api import free_port, wait_until_up
 from tests.bench.end_to_end import prepare_database
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,17 +64,6 @@ def prepare() -> dict[str, str]:
         "LOAD_PARTNER_TOKEN": api_token_issue(user=partner),
         "LOAD_COUNTRIES": json.dumps(countries),
     }
-
-
-def wait_until_up(port: int) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
-            return
-        except OSError:
-            time.sleep(0.3)
-    sys.exit("gunicorn did not start")
 
 
 def summarise(stats_file: Path) -> None:
