@@ -186,7 +186,10 @@ def _staff_decision(request: AuthenticatedRequest, pk: int, permission: str, dec
 @require_POST
 def report_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     def decide(report: MissionReport, comment: str) -> str:
-        if request.POST.get("decision") == "approve":
+        decision = request.POST.get("decision")
+        if decision not in ("approve", "return"):
+            raise ValidationError(_("Choose to approve the report or to return it to its author."))
+        if decision == "approve":
             mission_report_approve(report=report, by=request.user)
             return _("Report approved: it now counts in the ranking.")
         mission_report_return(report=report, by=request.user, comment=comment)

@@ -12,10 +12,12 @@ from django.apps import apps
 from rest_framework.test import APIClient
 
 from accounts.services import api_token_issue
+from notifications.services import webhook_endpoint_register
 from priorities.ranking import default_profile
 from programs.models import MissionReport
 from programs.resources import FORMULA_REFUSED
-from tests.factories import MissionReportFactory, StakeholderNeedFactory, UserFactory
+from programs.services import mission_report_submit
+from tests.factories import AreaAssessmentFactory, MissionReportFactory, StakeholderNeedFactory, UserFactory
 
 MISSING = object()
 # What each kind of field must refuse.
@@ -126,6 +128,7 @@ OPERATIONS = {
     "replace report": ("put", "/api/v1/mission-reports/{report}/", "expert", REPORT, REPORT_FIELDS),
     "create need": ("post", "/api/v1/needs/", "expert", NEED, NEED_FIELDS),
     "change need": ("put", "/api/v1/needs/{need}/", "expert", NEED, NEED_FIELDS),
+    "patch need": ("patch", "/api/v1/needs/{need}/", "expert", {}, NEED_FIELDS),
     "start run": (
         "post",
         "/api/v1/rankings/",
@@ -134,9 +137,15 @@ OPERATIONS = {
         {"method": "code", "samples": "number", "seed": "number"},
     ),
     "register webhook": ("post", "/api/v1/webhooks/", "jpo-staff", WEBHOOK, {"url": "url", "partner": "code"}),
+    "replace webhook": ("put", "/api/v1/webhooks/{webhook}/", "jpo-staff", WEBHOOK, {"url": "url", "partner": "code"}),
 }
 # Fields an operation may go without (the API fills them in): leaving them out is not bad input.
-OPTIONAL = {"start run": {"method", "samples", "seed"}, "create need": {"source"}, "change need": {"source"}}
+OPTIONAL = {
+    "start run": {"method", "samples", "seed"},
+    "create need": {"source"},
+    "change need": {"source"},
+    "patch need": set(NEED_FIELDS),  # a partial update names only what changes
+}
 
 
 def api_cases():
@@ -163,12 +172,13 @@ def world(db):
     default_profile()
     report = MissionReportFactory(author=expert)
     need = StakeholderNeedFactory(created_by=expert)
+    webhook = webhook_endpoint_register(partner=partner, url="https://partner.example.org/existing")
     clients = {}
     for role, user in (("expert", expert), ("jpo-staff", UserFactory(role="jpo-staff"))):
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {api_token_issue(user=user)}")
         clients[role] = client
-    return {"report": report, "need": need, "partner": partner, "clients": clients}
+    return {"report": report, "need": need, "webhook": webhook, "partner": partner, "clients": clients}
 
 
 def poisoned(body: dict, field: str, poison) -> dict:
@@ -187,9 +197,9 @@ def test_bad_api_input_is_a_4xx_and_changes_nothing(world, operation, field, poi
     body = dict(body)
     if operation == "replace report":
         body["version"] = world["report"].version
-    if operation == "register webhook":
+    if operation in ("register webhook", "replace webhook"):
         body["partner"] = world["partner"].username
-    url = path.format(report=world["report"].pk, need=world["need"].pk)
+    url = path.format(report=world["report"].pk, need=world["need"].pk, webhook=world["webhook"].pk)
     before = row_counts()
     response = getattr(world["clients"][role], method)(url, poisoned(body, field, poison), format="json")
     assert 400 <= response.status_code < 500, (response.status_code, response.content[:300])
@@ -370,3 +380,69 @@ def test_markup_in_every_free_text_field_is_escaped_wherever_shown(client, world
         assert MARKUP not in page, path
     assert StakeholderNeed.objects.get(pk=need.pk).description == MARKUP
     assert CooperationProgram.objects.get(pk=program.pk).title == MARKUP
+
+
+# The other forms: whatever arrives, an answer below 500 and no change to the data.
+
+
+def report_form(**changes) -> dict:
+    from tests.programs.test_report_views import form_data
+
+    return form_data(**changes)
+
+
+OTHER_FORMS = {
+    "report: impossible date": ("expert", "/reports/new/", lambda world: report_form(visit_start="2026-13-45")),
+    "report: lower-case ISO": ("expert", "/reports/new/", lambda world: report_form(country="vnm")),
+    "report: rating NaN": ("expert", "/reports/new/", lambda world: report_form(**{"assessments-0-need_level": "NaN"})),
+    "report: over-long summary": ("expert", "/reports/new/", lambda world: report_form(summary="x" * 10_001)),
+    "report: NUL in summary": ("expert", "/reports/new/", lambda world: report_form(summary="a\x00b")),
+    "report: tampered formset count": (
+        "expert",
+        "/reports/new/",
+        lambda world: report_form(**{"assessments-TOTAL_FORMS": "-5", "needs-TOTAL_FORMS": "abc"}),
+    ),
+    "report: huge formset count": (
+        "expert",
+        "/reports/new/",
+        lambda world: report_form(**{"assessments-TOTAL_FORMS": "100000"}),
+    ),
+    "review: unknown decision": (
+        "jpo-staff",
+        "/reports/{submitted}/review/",
+        lambda world: {"decision": "nuke", "comment": "Please add the dates."},
+    ),
+    "review: over-long comment": (
+        "jpo-staff",
+        "/reports/{submitted}/review/",
+        lambda world: {"decision": "return", "comment": "x" * 5001},
+    ),
+    "need status: unknown": ("jpo-staff", "/needs/{need}/status/", lambda world: {"status": "exploded"}),
+    "compare: not run ids": ("jpo-staff", "/rankings/compare/?first=abc&second=%00", lambda world: None),
+    "sign in: NUL and huge": (
+        None,
+        "/accounts/login/",
+        lambda world: {"username": "a\x00b", "password": "x" * 100_000},
+    ),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", list(OTHER_FORMS))
+def test_other_forms_answer_below_500_and_change_nothing(client, world, case):
+    role, path, data = OTHER_FORMS[case]
+    submitted = MissionReportFactory()
+    AreaAssessmentFactory(report=submitted)
+    mission_report_submit(report=submitted, by=submitted.author)
+    if role == "expert":
+        client.force_login(world["report"].author)
+    elif role:
+        client.force_login(UserFactory(role=role))
+    url = path.format(submitted=submitted.pk, need=world["need"].pk)
+    before = row_counts()
+    body = data(world)
+    response = client.get(url) if body is None else client.post(url, body)
+    assert response.status_code < 500, (case, response.status_code)
+    assert row_counts() == before
+    submitted.refresh_from_db()
+    assert submitted.status == "submitted"
