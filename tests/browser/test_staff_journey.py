@@ -21,6 +21,11 @@ def test_staff_explore_the_ranking_ask_what_if_and_compare_runs(page, screenshot
 
     sign_in(page, "planner")
     page.get_by_role("heading", name="Ranked countries").wait_for()
+    # Keyboard first: the first Tab reaches "Skip to content", which leads past the navigation.
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.textContent.trim()") == "Skip to content"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/#main")
     assert page.evaluate("() => Chart.getChart(document.getElementById('ranking-chart')) !== undefined")
     screenshot(page, "1-dashboard")
 
