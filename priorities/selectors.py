@@ -43,11 +43,15 @@ def stage_reached(country_field: str = "country_id") -> Subquery:
     )
 
 
+def published_runs(profile_slug: str | None = None) -> QuerySet[RankingRun]:
+    """The published run of the profile named, or of the default profile: at most one row, in one query."""
+    runs = RankingRun.objects.filter(is_published=True)
+    return runs.filter(profile_slug=profile_slug) if profile_slug else runs.filter(profile__is_default=True)
+
+
 def published_run(profile_slug: str | None = None) -> RankingRun | None:
     """The run partners see for the profile named, or for the default profile."""
-    runs = RankingRun.objects.filter(is_published=True).select_related("profile", "published_by", "created_by")
-    runs = runs.filter(profile_slug=profile_slug) if profile_slug else runs.filter(profile__is_default=True)
-    return runs.first()
+    return published_runs(profile_slug).select_related("profile", "published_by", "created_by").first()
 
 
 def ranked_countries(run: RankingRun, countries: QuerySet[Country] | None = None) -> QuerySet[RankingResult]:

@@ -41,19 +41,10 @@ from ..models import (
 )
 from ..ranking import default_profile, ranking_run_request
 from ..scoring import ScoringError
+from ..selectors import published_run, published_runs
 
 # The columns a run's representation depends on, read before deciding whether to build it.
 RUN_STATE = ("pk", "status", "progress", "is_published", "finished_at")
-
-
-def published_runs_for(slug: str | None):
-    """The published run of the profile named, or of the default profile: at most one row, in one query."""
-    runs = RankingRun.objects.filter(is_published=True)
-    return runs.filter(profile_slug=slug) if slug else runs.filter(profile__is_default=True)
-
-
-def published_run_for(slug: str | None) -> RankingRun | None:
-    return published_runs_for(slug).first()
 
 
 class CountrySerializer(serializers.ModelSerializer):
@@ -90,7 +81,7 @@ class CountryViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation needs no database
             return Country.objects.none()
-        run = published_run_for(None)
+        run = published_run()
         results = RankingResult.objects.filter(run=run, country=OuterRef("pk"))
         return Country.objects.annotate(
             score=Subquery(results.values("score")[:1]), rank=Subquery(results.values("rank")[:1])
@@ -425,7 +416,7 @@ class RankingRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     )
     @action(detail=False)
     def latest(self, request: Request) -> HttpResponseBase:
-        state = published_runs_for(request.query_params.get("profile")).values(*RUN_STATE).first()
+        state = published_runs(request.query_params.get("profile")).values(*RUN_STATE).first()
         if state is None:
             raise NotFound("No published ranking for that profile.")
         return self._cached(request, state)
