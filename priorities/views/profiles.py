@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hipoc.forms import add_service_errors
 from hipoc.http import AuthenticatedRequest
 
 from ..models import WeightProfile
@@ -31,8 +32,7 @@ def _save(
     try:
         return weight_profile_save(fields=fields, by=request.user, profile=profile)
     except ValidationError as error:
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
+        add_service_errors(form, error)
     return None
 
 

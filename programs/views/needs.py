@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from hipoc.forms import add_service_errors
 from hipoc.http import AuthenticatedRequest
 
 from ..filtersets import StakeholderNeedFilterSet
@@ -44,14 +45,6 @@ def need_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "programs/stakeholderneed_list.html", {"filter": filterset, "table": table})
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_messages)
-    else:
-        form.add_error(None, error)
-
-
 def need_create_view(request: AuthenticatedRequest) -> HttpResponse:
     _require(request, "programs.record_need")
     form = StakeholderNeedForm(request.POST or None, initial={"raised_on": timezone.localdate()})
@@ -61,7 +54,7 @@ def need_create_view(request: AuthenticatedRequest) -> HttpResponse:
             messages.success(request, _("Need recorded."))
             return redirect(need)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
     status = 400 if request.method == "POST" else 200
     return render(request, "programs/stakeholderneed_form.html", {"form": form, "need": None}, status=status)
 
@@ -76,7 +69,7 @@ def need_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Need updated."))
             return redirect(need)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
     status = 400 if request.method == "POST" else 200
     return render(request, "programs/stakeholderneed_form.html", {"form": form, "need": need}, status=status)
 

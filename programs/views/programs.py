@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
+from hipoc.forms import add_service_errors
 from hipoc.http import AuthenticatedRequest
 
 from ..filtersets import CooperationProgramFilterSet
@@ -46,8 +47,7 @@ def _save(request: AuthenticatedRequest, form: CooperationProgramForm, program: 
             return program_create(fields=form.program_fields())
         return program_update(program=program, fields=form.program_fields())
     except ValidationError as error:
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
+        add_service_errors(form, error)
     return None
 
 
