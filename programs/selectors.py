@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 from accounts.models import User
 from countries.models import Country
 
-from .models import CooperationActivity, CooperationProgram, MissionReport, StakeholderNeed
+from .models import CooperationActivity, CooperationProgram, MissionReport, ProgramStatus, Stage, StakeholderNeed
 
 
 def reports_visible_to(user: User) -> QuerySet[MissionReport]:
@@ -77,3 +77,30 @@ def activities_of_country(country: Country) -> QuerySet[CooperationActivity]:
         .select_related("program", "area")
         .order_by("start_date", "id")
     )
+
+
+def independence_ladder(programs) -> dict:
+    """Where the country stands (the highest stage an ongoing or completed program reached) and, for each step,
+    the program that first reached it."""
+    counted = [program for program in programs if program.status in (ProgramStatus.ONGOING, ProgramStatus.COMPLETED)]
+    first_at: dict[int, CooperationProgram] = {}
+    for program in sorted(counted, key=lambda program: program.start_date):
+        first_at.setdefault(program.stage, program)
+    reached = max((program.stage for program in counted), default=None)
+    steps = [
+        {
+            "stage": stage,
+            "reached": reached is not None and stage <= reached,
+            "current": stage == reached,
+            "moved_by": first_at.get(stage),
+        }
+        for stage in Stage
+    ]
+    return {"reached": Stage(reached) if reached else None, "steps": steps}
+
+
+def cooperation_timeline(programs, activities) -> list[dict]:
+    """Programs and activities in one chronology, newest first."""
+    events = [{"date": program.start_date, "end": program.end_date, "program": program} for program in programs]
+    events += [{"date": activity.start_date, "end": activity.end_date, "activity": activity} for activity in activities]
+    return sorted(events, key=lambda event: event["date"], reverse=True)

@@ -6,9 +6,17 @@ from django_tables2 import RequestConfig
 
 from countries.filtersets import CountryFilterSet
 from countries.models import Country
+from countries.selectors import indicator_series
 from hipoc.http import AuthenticatedRequest
-from programs.models import CooperationArea, CooperationProgram, ProgramStatus, Stage
-from programs.selectors import activities_of_country, needs_visible_to, programs_of_country, reports_visible_to
+from programs.models import CooperationArea
+from programs.selectors import (
+    activities_of_country,
+    cooperation_timeline,
+    independence_ladder,
+    needs_visible_to,
+    programs_of_country,
+    reports_visible_to,
+)
 
 from ..forms import RankingViewForm
 from ..models import PolicySource
@@ -31,42 +39,6 @@ from ..selectors import (
 )
 from ..tables import RankingTable
 from .dashboard import require
-
-
-def independence_ladder(programs) -> dict:
-    """Where the country stands (the highest stage an ongoing or completed program reached) and, for each step,
-    the program that first reached it."""
-    counted = [program for program in programs if program.status in (ProgramStatus.ONGOING, ProgramStatus.COMPLETED)]
-    first_at: dict[int, CooperationProgram] = {}
-    for program in sorted(counted, key=lambda program: program.start_date):
-        first_at.setdefault(program.stage, program)
-    reached = max((program.stage for program in counted), default=None)
-    steps = [
-        {
-            "stage": stage,
-            "reached": reached is not None and stage <= reached,
-            "current": stage == reached,
-            "moved_by": first_at.get(stage),
-        }
-        for stage in Stage
-    ]
-    return {"reached": Stage(reached) if reached else None, "steps": steps}
-
-
-def timeline(programs, activities) -> list[dict]:
-    """Programs and activities in one chronology, newest first."""
-    events = [{"date": program.start_date, "end": program.end_date, "program": program} for program in programs]
-    events += [{"date": activity.start_date, "end": activity.end_date, "activity": activity} for activity in activities]
-    return sorted(events, key=lambda event: event["date"], reverse=True)
-
-
-def indicator_series(country: Country) -> list[dict]:
-    values = country.indicator_values.select_related("indicator").order_by("indicator__name", "year")
-    series: dict[str, dict] = {}
-    for value in values:
-        entry = series.setdefault(value.indicator.code, {"indicator": value.indicator, "points": []})
-        entry["points"].append(value)
-    return list(series.values())
 
 
 def country_detail(request: AuthenticatedRequest, iso3: str) -> HttpResponse:
@@ -128,7 +100,7 @@ def country_detail(request: AuthenticatedRequest, iso3: str) -> HttpResponse:
             if result and result.rank is not None
         ],
         "ladder": independence_ladder(programs),
-        "timeline": timeline(programs, activities),
+        "timeline": cooperation_timeline(programs, activities),
         "indicators": indicator_series(country),
         "reports": reports,
         "needs": needs,
