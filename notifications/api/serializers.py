@@ -25,16 +25,6 @@ class WebhookEndpointSerializer(StrictSerializerMixin, serializers.ModelSerializ
         fields = ["id", "partner", "url", "description", "is_active", "secret", "created_at"]
         read_only_fields = ["id", "secret", "created_at"]
 
-    def validate(self, attrs):
-        partner = attrs.get("partner", getattr(self.instance, "partner", None))
-        url = attrs.get("url", getattr(self.instance, "url", None))
-        twins = WebhookEndpoint.objects.filter(partner=partner, url=url)
-        if self.instance is not None:
-            twins = twins.exclude(pk=self.instance.pk)
-        if twins.exists():
-            raise serializers.ValidationError({"url": ["This partner already has an endpoint with this URL."]})
-        return attrs
-
 
 class WebhookAttemptSerializer(serializers.ModelSerializer):
     class Meta:

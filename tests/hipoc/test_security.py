@@ -88,3 +88,21 @@ def test_signed_in_sessions_end_when_idle():
     assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert 0 < settings.SESSION_COOKIE_AGE <= 60 * 60
     assert settings.SESSION_COOKIE_HTTPONLY is True
+
+
+@pytest.mark.django_db
+def test_a_session_left_idle_past_the_timeout_signs_the_user_out(client):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client.force_login(UserFactory(role="jpo-staff"))
+    assert client.get("/programs/").status_code == 200
+    # Each request pushes the end of the session a full timeout ahead.
+    expires = Session.objects.get().expire_date
+    assert expires > timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get("/programs/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")

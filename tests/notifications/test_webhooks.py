@@ -160,3 +160,15 @@ def test_the_delivery_log_shows_each_attempt(finished_run):
     assert (delivery["status"], delivery["run"], delivery["attempt_count"]) == ("delivered", finished_run.pk, 2)
     assert [attempt["status_code"] for attempt in delivery["attempts"]] == [503, 200]
     assert api_for("partner-system").get(f"/api/v1/webhooks/{endpoint.pk}/deliveries/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_registering_the_same_url_twice_for_a_partner_is_refused():
+    partner = UserFactory(role="partner-system")
+    body = {"partner": partner.username, "url": "https://partner.example.org/hooks"}
+    api = api_for("jpo-staff")
+    assert api.post("/api/v1/webhooks/", body, format="json").status_code == 201
+    again = api.post("/api/v1/webhooks/", body, format="json")
+    assert again.status_code == 400
+    assert again.json()["errors"]["non_field_errors"] == ["The fields partner, url must make a unique set."]
+    assert WebhookEndpoint.objects.count() == 1

@@ -9,7 +9,7 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
 from countries.models import Country
-from priorities.models import RankingRun, WeightProfile
+from priorities.models import PolicyPriority, RankingRun, WeightProfile
 from priorities.ranking import default_profile, ranking_run_publish
 from programs.models import MissionReport
 from tests.factories import (
@@ -199,6 +199,7 @@ def test_the_country_page_explains_the_rank_with_its_evidence(client, published)
     program = CooperationProgramFactory(countries=[country], stage=2, title="Examiner exchange")
     CooperationActivityFactory(program=program, country=country, title="Search training")
     IndicatorValueFactory(country=country, year=2023, value=1234.0)
+    PolicyPriority.objects.get(code="SDG-9.5").countries.add(country)
     response = client.get(f"/countries/{country.iso3.lower()}/")
     assert response.status_code == 200
     page = response.content.decode()
@@ -210,6 +211,10 @@ def test_the_country_page_explains_the_rank_with_its_evidence(client, published)
     assert "Search training" in page
     assert "1234" in page
     assert response.context["ladder"]["reached"] == 2
+    moved = response.context["ladder"]["steps"][1]["moved_by"]
+    assert moved.stage == 2
+    assert f"/programs/{moved.pk}/" in page
+    assert "SDG-9.5" in page
     areas = [row.rank_in_country for row in response.context["areas"] if row.rank_in_country]
     assert areas == sorted(areas)
 
@@ -260,8 +265,13 @@ def test_the_area_page_ranks_countries_for_that_area(client, published):
 @pytest.mark.django_db
 def test_run_history_shows_unpublished_runs_to_staff_only(client, published):
     draft = computed_run(publish=False, seed_value=2)
-    signed_in(client, "jpo-staff")
-    assert {run.pk for run in client.get("/rankings/").context["runs"]} == {published.pk, draft.pk}
+    staff = signed_in(client, "jpo-staff")
+    RankingRun.objects.filter(pk=draft.pk).update(created_by=staff)
+    response = client.get("/rankings/")
+    assert {run.pk for run in response.context["runs"]} == {published.pk, draft.pk}
+    page = response.content.decode()
+    for shown in ("Weighted arithmetic mean", "Succeeded", str(staff), "extract", "compute", "store", "published"):
+        assert shown in page
     client.logout()
     signed_in(client, "expert")
     assert {run.pk for run in client.get("/rankings/").context["runs"]} == {published.pk}
