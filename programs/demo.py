@@ -270,14 +270,31 @@ def _program_status(start: date, end: date, as_of: date) -> str:
     return ProgramStatus.COMPLETED
 
 
+def _areas_by_stage(areas: list[CooperationArea]) -> dict[Stage, tuple[list, list]]:
+    """For each step of the independence ladder, the areas a program on it is about, and those it may add.
+
+    A program with the IP office works on the office's own areas; one reaching wider stakeholders is about an
+    area of theirs; a South-South program is about training the partner's trainers. Drawing areas this way
+    keeps a program's title (named after its first area) in step with its stage.
+    """
+    south_south = [area for area in areas if area.code == "south_south"]
+    office = [area for area in areas if area.stakeholder_group.code == "ip_office" and area not in south_south]
+    wider = [area for area in areas if area.stakeholder_group.code != "ip_office"]
+    return {
+        Stage.IP_OFFICE: (office, office),
+        Stage.WIDER_STAKEHOLDERS: (wider, office + wider),
+        Stage.SOUTH_SOUTH: (south_south or office, office + wider),
+    }
+
+
 def _seed_programs(rng, count, profiles, areas, groups, partners, as_of) -> tuple[int, int]:
     partner_list = sorted(partners.values(), key=lambda partner: partner.code)
     program_types = list(ProgramType)
     activity_kinds = list(ActivityKind)
+    areas_on_stage = _areas_by_stage(areas)
     drawn = []
     for _ in range(count):
         profile = rng.choice(profiles)
-        program_areas = rng.sample(areas, rng.randint(1, 3))
         start = as_of - timedelta(days=rng.randint(-180, 4000))
         end = start + timedelta(days=rng.randint(180, 1800))
         stage = Stage.IP_OFFICE
@@ -285,6 +302,10 @@ def _seed_programs(rng, count, profiles, areas, groups, partners, as_of) -> tupl
             stage = Stage.WIDER_STAKEHOLDERS
         if profile.maturity > 0.75 and rng.random() < profile.maturity - 0.4:
             stage = Stage.SOUTH_SOUTH
+        leading, others = areas_on_stage[stage]
+        first = rng.choice(leading)
+        others = [area for area in others if area != first]
+        program_areas = [first, *rng.sample(others, rng.randint(0, 2))]
         program = CooperationProgram(
             title=f"{program_areas[0].name} cooperation with {profile.country.name}",
             description="Synthetic demonstration program.",

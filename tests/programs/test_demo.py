@@ -55,6 +55,27 @@ def test_seed_demo_creates_every_kind_of_evidence():
 
 
 @pytest.mark.django_db
+def test_programs_areas_agree_with_their_stage_on_the_ladder():
+    call_command(
+        "seed_demo", "--countries", "30", "--reports", "0", "--needs", "0", "--programs", "300", stdout=StringIO()
+    )
+    programs = CooperationProgram.objects.prefetch_related("areas__stakeholder_group")
+    stages_seen = set()
+    for program in programs:
+        codes = {area.code for area in program.areas.all()}
+        groups = {area.stakeholder_group.code for area in program.areas.all()}
+        stages_seen.add(program.stage)
+        if program.stage == 1:
+            assert groups == {"ip_office"} and "south_south" not in codes, program.title
+        elif program.stage == 2:
+            assert groups - {"ip_office"}, program.title
+            assert "south_south" not in codes, program.title
+        else:
+            assert program.title.startswith("South-South trainer development"), program.title
+    assert stages_seen == {1, 2, 3}
+
+
+@pytest.mark.django_db
 def test_same_seed_gives_the_same_data():
     seed("--seed", "7")
     first = data_digest()
