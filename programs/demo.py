@@ -332,13 +332,15 @@ def _seed_programs(rng, count, profiles, areas, groups, partners, as_of) -> tupl
         for _ in range(rng.randint(0, 4)):
             start = program.start_date + timedelta(days=rng.randint(0, 365))
             kind = rng.choice(activity_kinds)
+            area = rng.choice(program_areas)
             activities.append(
                 CooperationActivity(
                     program=program,
                     kind=kind,
-                    title=f"{kind.label} — {rng.choice(program_areas).name}",
+                    # Pages show the kind beside the title ("Study visit: Enforcement"), so the title names the area.
+                    title=area.name,
                     country=profile.country,
-                    area=rng.choice(program_areas),
+                    area=area,
                     start_date=start,
                     end_date=start + timedelta(days=rng.randint(0, 20)),
                     participants=rng.randint(3, 60),

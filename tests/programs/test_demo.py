@@ -48,6 +48,8 @@ def test_seed_demo_creates_every_kind_of_evidence():
     assert CooperationProgram.objects.count() == 12
     assert AreaAssessment.objects.count() >= 30
     assert CooperationActivity.objects.exists()
+    # Pages show an activity as "<kind>: <title>"; the title names the activity's own area.
+    assert all(activity.title == activity.area.name for activity in CooperationActivity.objects.select_related("area"))
     assert MissionReport.objects.values("country").distinct().count() <= 8
     assert set(MissionReport.objects.values_list("status", flat=True)) >= {"reviewed"}
     assert not MissionReport.objects.filter(visit_start__gt=datetime.date(2026, 11, 1)).exists()
