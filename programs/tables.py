@@ -89,4 +89,4 @@ class CooperationProgramTable(tables.Table):
         return ", ".join(area.name for area in record.areas.all())
 
     def render_partners(self, record):
-        return ", ".join(partner.code for partner in record.partners.all())
+        return ", ".join(partner.name for partner in record.partners.all())

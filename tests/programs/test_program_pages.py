@@ -53,6 +53,17 @@ def test_programs_filter_like_the_api(client, programs, filters, expected):
 
 
 @pytest.mark.django_db
+def test_the_list_names_countries_areas_and_partners(client, programs):
+    signed_in(client, "jpo-staff")
+    response = client.get("/programs/", {"partner": "jica"})
+    row = response.context["table"].rows[0]
+    assert row.get_cell("countries") == "Viet Nam"
+    assert row.get_cell("areas") == "Patent examination"
+    assert row.get_cell("partners") == "Japan International Cooperation Agency (JICA)"
+    assert "Japan International Cooperation Agency (JICA)" in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_an_unknown_filter_value_is_a_form_error_not_a_crash(client, programs):
     signed_in(client, "jpo-staff")
     response = client.get("/programs/", {"country": "XXX"})
