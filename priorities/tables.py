@@ -23,16 +23,19 @@ def movement_badge(movement: int) -> str:
 
 
 class RankingTable(tables.Table):
-    rank = tables.Column(verbose_name=_("Rank"), attrs={"td": {"class": "text-end"}})
+    # Figures stay on one line; names, areas and classifications wrap, so that the table fits a laptop's width.
+    rank = tables.Column(verbose_name=_("Rank"), attrs={"td": {"class": "text-end text-nowrap"}})
     country = tables.Column(verbose_name=_("Country"), order_by=("country__name",))
-    score = tables.Column(verbose_name=_("Score"), attrs={"td": {"class": "text-end font-monospace"}})
+    score = tables.Column(verbose_name=_("Score"), attrs={"td": {"class": "text-end font-monospace text-nowrap"}})
     interval = tables.Column(
         verbose_name=_("Rank, 5th–95th percentile"),
         accessor="rank_p05",
         order_by=("rank_p05", "rank_p95"),
         attrs={"td": {"class": "text-nowrap"}},
     )
-    movement = tables.Column(verbose_name=_("Movement"), order_by=("-movement",))
+    movement = tables.Column(
+        verbose_name=_("Movement"), order_by=("-movement",), attrs={"td": {"class": "text-nowrap"}}
+    )
     top_areas = tables.Column(verbose_name=_("Top areas"), orderable=False, empty_values=())
     stage = tables.Column(verbose_name=_("Stage"))
     income_group = tables.Column(verbose_name=_("Income group"), accessor="country__income_group")

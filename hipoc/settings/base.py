@@ -179,6 +179,8 @@ CSRF_COOKIE_SAMESITE = "Lax"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# What a filter's select shows when it filters nothing.
+FILTERS_EMPTY_CHOICE_LABEL = _("Any")
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
 REST_FRAMEWORK = {

@@ -27,6 +27,11 @@ def test_staff_explore_the_ranking_ask_what_if_and_compare_runs(page, screenshot
     page.keyboard.press("Enter")
     page.wait_for_url("**/#main")
     assert page.evaluate("() => Chart.getChart(document.getElementById('ranking-chart')) !== undefined")
+    # At a laptop's width (1280 px) every column of the ranking is in view, with no sideways scrolling.
+    assert page.evaluate(
+        "() => { const box = document.querySelector('.ranking-table').parentElement;"
+        " return box.scrollWidth <= box.clientWidth; }"
+    )
     screenshot(page, "1-dashboard")
 
     page.get_by_label("Region").select_option("Asia")

@@ -69,6 +69,10 @@ def test_the_dashboard_filters_by_region_income_group_and_oda_category(client, p
     assert {row.record.country.income_group for row in income.context["table"].rows} <= {"LM"}
     everyone = client.get("/")
     assert len(asia.context["table"].rows) < len(everyone.context["table"].rows)
+    # A filter left alone reads "Any", not a row of dashes.
+    for name in ("region", "income_group", "oda_category"):
+        choices = everyone.context["view"].countries.form.fields[name].choices
+        assert next(iter(choices)) == ("", "Any")
 
 
 @pytest.mark.django_db
