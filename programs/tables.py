@@ -5,14 +5,17 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import CooperationProgram, MissionReport, StakeholderNeed
 
+# Dates read YYYY-MM-DD and never break across lines, however narrow their column.
+ONE_LINE = {"td": {"class": "text-nowrap"}}
+
 
 class MissionReportTable(tables.Table):
-    visit_start = tables.DateColumn(verbose_name=_("Visit"), linkify=True, format="Y-m-d")
+    visit_start = tables.DateColumn(verbose_name=_("Visit"), linkify=True, format="Y-m-d", attrs=ONE_LINE)
     country = tables.Column(verbose_name=_("Country"), order_by=("country__name",))
     kind = tables.Column(verbose_name=_("Kind"))
     author = tables.Column(verbose_name=_("Author"), order_by=("author__username",))
     status = tables.Column(verbose_name=_("Status"))
-    updated_at = tables.DateTimeColumn(verbose_name=_("Last change"), format="Y-m-d H:i")
+    updated_at = tables.DateTimeColumn(verbose_name=_("Last change"), format="Y-m-d H:i", attrs=ONE_LINE)
 
     class Meta:
         model = MissionReport
@@ -26,7 +29,7 @@ class MissionReportTable(tables.Table):
 
 
 class StakeholderNeedTable(tables.Table):
-    raised_on = tables.DateColumn(verbose_name=_("Raised on"), linkify=True, format="Y-m-d")
+    raised_on = tables.DateColumn(verbose_name=_("Raised on"), linkify=True, format="Y-m-d", attrs=ONE_LINE)
     country = tables.Column(verbose_name=_("Country"), order_by=("country__name",))
     area = tables.Column(verbose_name=_("Area"), order_by=("area__position",))
     stakeholder_group = tables.Column(verbose_name=_("Stakeholder group"), order_by=("stakeholder_group__position",))
@@ -62,8 +65,8 @@ class CooperationProgramTable(tables.Table):
     partners = tables.Column(verbose_name=_("Partners"), orderable=False, empty_values=())
     stage = tables.Column(verbose_name=_("Stage"))
     status = tables.Column(verbose_name=_("Status"))
-    start_date = tables.DateColumn(verbose_name=_("Start"), format="Y-m-d")
-    end_date = tables.DateColumn(verbose_name=_("End"), format="Y-m-d")
+    start_date = tables.DateColumn(verbose_name=_("Start"), format="Y-m-d", attrs=ONE_LINE)
+    end_date = tables.DateColumn(verbose_name=_("End"), format="Y-m-d", attrs=ONE_LINE)
 
     class Meta:
         model = CooperationProgram
