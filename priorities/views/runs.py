@@ -29,8 +29,14 @@ def runs_visible_to(user) -> QuerySet[RankingRun]:
 
 
 class CompareForm(forms.Form):
-    first = forms.ModelChoiceField(queryset=RankingRun.objects.none(), label=gettext_lazy("Run"))
-    second = forms.ModelChoiceField(queryset=RankingRun.objects.none(), label=gettext_lazy("compared with"))
+    first = forms.ModelChoiceField(
+        queryset=RankingRun.objects.none(), label=gettext_lazy("Run"), empty_label=gettext_lazy("Choose a run")
+    )
+    second = forms.ModelChoiceField(
+        queryset=RankingRun.objects.none(),
+        label=gettext_lazy("Compared with"),
+        empty_label=gettext_lazy("Choose a run"),
+    )
 
     def __init__(self, *args, runs: QuerySet[RankingRun], **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -276,6 +276,9 @@ def test_run_history_shows_unpublished_runs_to_staff_only(client, published):
     page = response.content.decode()
     for shown in ("Weighted arithmetic mean", "Succeeded", str(staff), "extract", "compute", "store", "published"):
         assert shown in page
+    compare = response.context["form"]
+    assert [compare[name].label for name in ("first", "second")] == ["Run", "Compared with"]
+    assert next(iter(compare.fields["second"].choices)) == ("", "Choose a run")
     client.logout()
     signed_in(client, "expert")
     assert {run.pk for run in client.get("/rankings/").context["runs"]} == {published.pk}
