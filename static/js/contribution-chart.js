@@ -1,4 +1,5 @@
-// A country's score broken down by criterion: one horizontal bar per criterion's contribution.
+// A country's score broken down by criterion: one horizontal bar per criterion's contribution. The tooltip's word
+// comes translated from the page (the canvas's data-value-label).
 (function () {
   const source = document.getElementById("contribution-chart-data");
   const canvas = document.getElementById("contribution-chart");
@@ -9,7 +10,7 @@
     type: "bar",
     data: {
       labels: rows.map((row) => row.label),
-      datasets: [{ label: "contribution", data: rows.map((row) => row.value), backgroundColor: "rgba(13, 110, 253, 0.6)" }],
+      datasets: [{ label: canvas.dataset.valueLabel, data: rows.map((row) => row.value), backgroundColor: "rgba(13, 110, 253, 0.6)" }],
     },
     options: { indexAxis: "y", animation: false, maintainAspectRatio: false, plugins: { legend: { display: false } } },
   });

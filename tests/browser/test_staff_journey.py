@@ -26,7 +26,11 @@ def test_staff_explore_the_ranking_ask_what_if_and_compare_runs(page, screenshot
     assert page.evaluate("() => document.activeElement.textContent.trim()") == "Skip to content"
     page.keyboard.press("Enter")
     page.wait_for_url("**/#main")
-    assert page.evaluate("() => Chart.getChart(document.getElementById('ranking-chart')) !== undefined")
+    chart_labels = page.evaluate(
+        "() => { const chart = Chart.getChart(document.getElementById('ranking-chart'));"
+        " return [...chart.data.datasets.map((set) => set.label), chart.options.scales.rank.title.text]; }"
+    )
+    assert chart_labels == ["Score", "Rank, 5th–95th percentile", "Rank", "Rank"]
     # At a laptop's width (1280 px) every column of the ranking is in view, with no sideways scrolling.
     assert page.evaluate(
         "() => { const box = document.querySelector('.ranking-table').parentElement;"

@@ -549,8 +549,13 @@ def test_the_dashboards_speak_japanese(client, published):
     dashboard = client.get("/").content.decode()
     assert "国別ランキング" in dashboard
     assert "順位（5〜95パーセンタイル）" in dashboard
+    # The charts take their words from the page.
+    chart_words = {"score": "スコア", "interval": "順位（5〜95パーセンタイル）", "rank": "順位"}
+    for name, word in chart_words.items():
+        assert f'data-{name}-label="{word}"' in dashboard
     country = client.get(f"/countries/{published.results.get(rank=1).country_id}/").content.decode()
     assert "自立の段階" in country
+    assert 'data-value-label="寄与"' in country
     assert "各基準の根拠情報" in country
     assert "計算履歴" in client.get("/rankings/").content.decode()
     assert "仮定の分析" in client.get(f"/profiles/{default_profile().slug}/").content.decode()
