@@ -1,6 +1,7 @@
 """Policy sources and their priorities, and the weight profiles that turn them into a ranking."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -157,16 +158,26 @@ class WeightProfile(models.Model):
     )
     aggregation = models.CharField(_("aggregation"), max_length=8, choices=Aggregation.choices, default=Aggregation.WAM)
     imputation = models.CharField(_("imputation"), max_length=14, choices=Imputation.choices, default=Imputation.NONE)
+    # The validators repeat the check constraints below, so that a form names the field at fault instead of
+    # reporting a violated constraint.
     coverage_threshold = models.FloatField(
         _("coverage threshold"),
         default=0.7,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
         help_text=_("Share of the total weight (0–1) an alternative needs data for to be ranked."),
     )
-    recency_half_life_days = models.PositiveIntegerField(_("recency half-life (days)"), default=730)
-    top_k_areas = models.PositiveSmallIntegerField(
-        _("areas counted per country"), default=3, help_text=_("A country scores the mean of its top-k areas.")
+    recency_half_life_days = models.PositiveIntegerField(
+        _("recency half-life (days)"), default=730, validators=[MinValueValidator(1)]
     )
-    monte_carlo_samples = models.PositiveIntegerField(_("Monte Carlo samples"), default=1000)
+    top_k_areas = models.PositiveSmallIntegerField(
+        _("areas counted per country"),
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text=_("A country scores the mean of its top-k areas."),
+    )
+    monte_carlo_samples = models.PositiveIntegerField(
+        _("Monte Carlo samples"), default=1000, validators=[MaxValueValidator(100000)]
+    )
     weight_concentration = models.FloatField(
         _("weight concentration"),
         default=100.0,
