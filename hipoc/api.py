@@ -12,7 +12,8 @@ from rest_framework.routers import DefaultRouter
 
 from hipoc.exceptions import api_path_not_found
 from notifications.api.views import WebhookEndpointViewSet
-from priorities.api.views import CountryViewSet, PolicySourceViewSet, RankingRunViewSet, WeightProfileViewSet
+from priorities.api.countries import CountryViewSet
+from priorities.api.views import PolicySourceViewSet, RankingRunViewSet, WeightProfileViewSet
 from programs.api.reference import CooperationAreaViewSet, CooperationProgramViewSet
 from programs.api.views import MissionReportViewSet, StakeholderNeedViewSet
 

@@ -7,4 +7,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Partner notifications")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401 - connects the publication receiver
+        from . import (
+            receivers,  # noqa: F401 - connects the publication receiver
+            tasks,  # noqa: F401 - registers the tasks its services queue by name
+        )

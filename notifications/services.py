@@ -33,6 +33,8 @@ RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 # A pending notice whose next attempt is this late is queued again.
 REQUEUE_AFTER_MINUTES = 10
 
+DELIVER_TASK = "notifications.deliver_webhook"
+
 
 def signature(*, secret: str, timestamp: int, body: bytes) -> str:
     digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
@@ -69,8 +71,6 @@ def publication_notify(*, run_id: int) -> list[int]:
 
     Safe to call twice for the same run: an endpoint already notified of it is not notified again.
     """
-    from .tasks import deliver_webhook
-
     run = RankingRun.objects.get(pk=run_id)
     notice = publication_notice(run)
     queued = []
@@ -81,7 +81,7 @@ def publication_notify(*, run_id: int) -> list[int]:
         if created:
             queued.append(delivery.pk)
             # Left pending when the broker is down; the periodic sweep queues it again.
-            enqueue_on_commit(deliver_webhook, delivery.pk)
+            enqueue_on_commit(DELIVER_TASK, delivery.pk)
     return queued
 
 
@@ -176,13 +176,11 @@ def retry_countdown(attempts_so_far: int) -> int:
 def webhook_deliveries_requeue() -> int:
     """Queue again the pending notices whose next attempt is overdue (their task was lost with the broker or a
     worker). The delivery log counts the attempts, so no notice gets more than its share."""
-    from .tasks import deliver_webhook
-
     overdue = timezone.now() - timedelta(minutes=REQUEUE_AFTER_MINUTES)
     pending = WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING, created_at__lt=overdue).filter(
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lt=overdue)
     )
     ids = list(pending.values_list("pk", flat=True))
     for delivery_id in ids:
-        enqueue_on_commit(deliver_webhook, delivery_id)
+        enqueue_on_commit(DELIVER_TASK, delivery_id)
     return len(ids)

@@ -27,7 +27,7 @@ from programs.models import (
     StakeholderNeed,
 )
 
-from .models import PolicyPriority, PolicyPriorityArea, PolicySource
+from .models import PolicyPriority, PolicyPriorityArea
 from .profiles import (
     FIELD_NEED,
     FIELD_READINESS,
@@ -35,9 +35,8 @@ from .profiles import (
     HISTORY_STAGE,
     NEEDS_STAKEHOLDER,
     POLICY,
-    profile_criteria,
 )
-from .scoring import Criterion, DecisionProblem
+from .scoring import Criterion, DecisionProblem, ScoringError
 
 # A priority that names countries or groups applies fully there; one that names no place applies
 # everywhere, but says less about any one country.
@@ -46,6 +45,7 @@ APPLICABILITY_GENERAL = 0.5
 # An activity counts for a quarter of a program in the continuity of cooperation.
 ACTIVITY_WEIGHT = 0.25
 RAW_DECIMALS = 10
+CONTEXT_PREFIX = "context."
 
 
 class DaysBefore(Func):
@@ -223,10 +223,16 @@ def _latest_indicator_values(codes: Sequence[str], as_of: date) -> dict[tuple[st
     return latest
 
 
-def extract(settings: Mapping[str, Any], *, as_of: date) -> ExtractedInputs:
-    """The candidate pool, criteria and raw (country × area) matrix for one profile at one date."""
-    sources = list(PolicySource.objects.order_by("position", "code").values_list("code", flat=True))
-    criteria: tuple[Criterion, ...] = profile_criteria(settings, sources)
+def extract(settings: Mapping[str, Any], criteria: Sequence[Criterion], *, as_of: date) -> ExtractedInputs:
+    """The candidate pool and raw (country × area) matrix of the given criteria, for one profile at one date.
+
+    The criteria come worked out already (a run fixes them when it is requested), so the matrix has exactly
+    their columns even if a policy source was added or removed since.
+    """
+    if not criteria:
+        raise ScoringError("Give at least one criterion.", field="criteria")
+    prefix = f"{POLICY}."
+    sources = [criterion.code.removeprefix(prefix) for criterion in criteria if criterion.code.startswith(prefix)]
     pool = candidate_pool(settings)
     areas = list(CooperationArea.objects.order_by("position", "code").values("id", "code", "name"))
     country_index = {country["iso3"]: row for row, country in enumerate(pool.countries)}
@@ -278,7 +284,7 @@ def extract(settings: Mapping[str, Any], *, as_of: date) -> ExtractedInputs:
             stage[country_index[row["countries"]]] = row["stage"]
     columns[HISTORY_STAGE] = stage
 
-    context_codes = list(settings.get("context_indicators", []))
+    context_codes = [c.code.removeprefix(CONTEXT_PREFIX) for c in criteria if c.code.startswith(CONTEXT_PREFIX)]
     if context_codes:
         latest = _latest_indicator_values(context_codes, as_of)
         for code in context_codes:
@@ -308,7 +314,7 @@ def extract(settings: Mapping[str, Any], *, as_of: date) -> ExtractedInputs:
         area_of_pair=area_of_pair,
         country_count=shape[0],
         area_count=shape[1],
-        criteria=criteria,
+        criteria=tuple(criteria),
         impute_group_of_pair=groups,
     )
     return ExtractedInputs(

@@ -11,7 +11,7 @@ from .models import PolicySource, WeightMethod, WeightProfile
 from .profiles import DEFAULT_CRITERION_WEIGHTS, EVIDENCE_CRITERIA, POLICY, criterion_label, profile_criteria
 from .scoring import InconsistentJudgementsError, ScoringError
 from .scoring.weights import CONSISTENCY_LIMIT, ahp_weights, pairwise_matrix
-from .services import PROFILE_FORM_FIELDS
+from .services.profiles import PROFILE_FORM_FIELDS
 
 GROUPS = (POLICY, *EVIDENCE_CRITERIA)
 GROUP_LABELS = {POLICY: _("Policy alignment (all sources)")}

@@ -168,3 +168,12 @@ def profile_criteria(settings: Mapping[str, Any], sources: Sequence[str]) -> tup
         Criterion(code=code, weight=float(weight), direction=direction_of(code))
         for code, weight in zip(weights, normalised, strict=True)
     )
+
+
+def criteria_to_json(criteria: Sequence[Criterion]) -> list[dict[str, Any]]:
+    """The criteria as a run stores them: code, weight and direction of each, in order."""
+    return [{"code": c.code, "weight": c.weight, "direction": c.direction} for c in criteria]
+
+
+def criteria_from_json(stored: Sequence[Mapping[str, Any]]) -> tuple[Criterion, ...]:
+    return tuple(Criterion(code=c["code"], weight=float(c["weight"]), direction=c["direction"]) for c in stored)

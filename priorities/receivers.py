@@ -4,7 +4,7 @@ from django.dispatch import receiver
 
 from programs.signals import evidence_changed
 
-from .ranking import ranking_recompute_after_change
+from .services import ranking_recompute_after_change
 
 
 @receiver(evidence_changed, dispatch_uid="priorities-recompute-after-evidence-change")

@@ -1,12 +1,28 @@
 """Cross-model reads for the prioritisation pages: each returns a queryset with its related rows fetched, or
 aggregates computed in SQL, so that a page runs the same queries whatever the number of countries."""
 
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import numpy as np
 from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 
+from accounts.models import User
 from countries.models import Country
 from programs.models import CooperationArea, CooperationProgram, MissionReport, ProgramStatus, StakeholderNeed
 
-from .models import AreaResult, PolicySource, RankingResult, RankingRun, WeightProfile
+from .models import AreaResult, PolicyPriority, PolicySource, RankingResult, RankingRun, RunStatus, WeightProfile
+from .profiles import (
+    FIELD_NEED,
+    FIELD_READINESS,
+    HISTORY_CONTINUITY,
+    HISTORY_STAGE,
+    NEEDS_STAKEHOLDER,
+    POLICY,
+    criterion_label,
+)
+from .scoring.ranking import spearman_rho
 
 
 def overview_counts() -> dict[str, int]:
@@ -97,10 +113,13 @@ def areas_by_code() -> dict[str, CooperationArea]:
     return {area.code: area for area in CooperationArea.objects.select_related("stakeholder_group")}
 
 
-def policy_priorities_naming(country: Country) -> QuerySet:
-    """Policy priorities that name the country, or a group it belongs to, with the areas they favour."""
-    from .models import PolicyPriority
+def policy_source_codes() -> list[str]:
+    """The policy sources in their order: each becomes a `policy.<source>` criterion."""
+    return list(PolicySource.objects.order_by("position", "code").values_list("code", flat=True))
 
+
+def policy_priorities_naming(country: Country) -> QuerySet[PolicyPriority]:
+    """Policy priorities that name the country, or a group it belongs to, with the areas they favour."""
     return (
         PolicyPriority.objects.filter(Q(countries=country) | Q(country_groups__countries=country))
         .select_related("source")
@@ -121,3 +140,116 @@ def country_areas(run: RankingRun, country: Country) -> QuerySet[AreaResult]:
         .select_related("area")
         .order_by(F("rank_in_country").asc(nulls_last=True), "area__position")
     )
+
+
+def runs_visible_to(user: User) -> QuerySet[RankingRun]:
+    """The runs a user may see, on pages and in the API alike: staff every run, everyone else published ones."""
+    runs = RankingRun.objects.all()
+    if user.has_perm("priorities.manage_rankings"):
+        return runs
+    return runs.filter(published_at__isnull=False, status=RunStatus.SUCCEEDED)
+
+
+def rank_changes(first: RankingRun, second: RankingRun) -> dict[str, Any]:
+    """How ranks moved from `second` to `first`, country by country, and Spearman's rho over the countries both
+    ranked."""
+    ranks: dict[str, dict] = {}
+    for run_id, iso3, name, rank in RankingResult.objects.filter(run__in=[first, second]).values_list(
+        "run_id", "country_id", "country__name", "rank"
+    ):
+        ranks.setdefault(iso3, {"iso3": iso3, "name": name, "first": None, "second": None})
+        ranks[iso3]["first" if run_id == first.pk else "second"] = rank
+    rows = sorted(ranks.values(), key=lambda row: (row["first"] is None, row["first"] or 0, row["name"]))
+    for row in rows:
+        both = row["first"] is not None and row["second"] is not None
+        row["change"] = row["second"] - row["first"] if both else None
+    common = [row for row in rows if row["change"] is not None]
+    rho = spearman_rho(np.array([row["first"] for row in common]), np.array([row["second"] for row in common]))
+    return {
+        "rows": rows,
+        "rho": None if np.isnan(rho) else rho,
+        "common": len(common),
+        "moved": sum(1 for row in common if row["change"]),
+    }
+
+
+def criterion_evidence(
+    run: RankingRun,
+    result: RankingResult | None,
+    *,
+    reports: Sequence[MissionReport],
+    needs: Sequence[StakeholderNeed],
+    programs: Sequence[CooperationProgram],
+    priorities: Sequence[PolicyPriority],
+    source_names: Mapping[str, str],
+) -> list[dict[str, Any]]:
+    """Each criterion of the run with its label, weight, the country's contribution and the evidence behind it:
+    reports for field criteria, needs, programs for history, the source's priorities for policy."""
+    contributions = (result.contributions if result else {}) or {}
+    criteria = []
+    for criterion in run.criteria:
+        code = criterion["code"]
+        kind, _separator, name = code.partition(".")
+        evidence: dict[str, object]
+        if code in (FIELD_NEED, FIELD_READINESS):
+            evidence = {"reports": reports}
+        elif code == NEEDS_STAKEHOLDER:
+            evidence = {"needs": needs}
+        elif code in (HISTORY_CONTINUITY, HISTORY_STAGE):
+            evidence = {"programs": programs}
+        elif kind == POLICY:
+            evidence = {"priorities": [item for item in priorities if item.source.code == name]}
+        else:
+            evidence = {"indicator": name}
+        criteria.append(
+            {
+                "code": code,
+                "label": criterion_label(code, source_names),
+                "weight": criterion["weight"],
+                "direction": criterion["direction"],
+                "contribution": contributions.get(code),
+                "evidence": evidence,
+            }
+        )
+    return criteria
+
+
+def evidence_changed_at() -> datetime | None:
+    """When the evidence rankings are made from last changed."""
+    stamps = [
+        MissionReport.objects.filter(status=MissionReport.Status.REVIEWED).aggregate(at=Max("updated_at"))["at"],
+        StakeholderNeed.objects.aggregate(at=Max("updated_at"))["at"],
+        CooperationProgram.objects.aggregate(at=Max("updated_at"))["at"],
+    ]
+    present = [stamp for stamp in stamps if stamp is not None]
+    return max(present) if present else None
+
+
+def stale_countries(run: RankingRun) -> set[str]:
+    """Countries whose evidence changed after the run began: their place in it may no longer hold."""
+    since = run.created_at
+    changed = set(
+        MissionReport.objects.filter(updated_at__gt=since, status__in=[MissionReport.Status.REVIEWED, "returned"])
+        .values_list("country", flat=True)
+        .distinct()
+    )
+    changed |= set(StakeholderNeed.objects.filter(updated_at__gt=since).values_list("country", flat=True).distinct())
+    changed |= set(
+        CooperationProgram.countries.through.objects.filter(cooperationprogram__updated_at__gt=since)
+        .values_list("country", flat=True)
+        .distinct()
+    )
+    return changed
+
+
+def ranking_is_stale(run: RankingRun | None) -> bool:
+    """True when evidence changed after the run began, or there is no run at all."""
+    if run is None:
+        return True
+    changed = evidence_changed_at()
+    return changed is not None and changed > run.created_at
+
+
+def runs_in_flight(profile_slug: str) -> QuerySet[RankingRun]:
+    """The profile's runs still queued or computing."""
+    return RankingRun.objects.filter(profile_slug=profile_slug, status__in=[RunStatus.QUEUED, RunStatus.RUNNING])

@@ -3,20 +3,20 @@
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.core.cache import cache
 from django.db import DatabaseError
 
 from .models import RunTrigger
-from .ranking import (
-    RECOMPUTE_LOCK,
+from .scoring import ScoringError
+from .services import (
     default_profile,
     ranking_run_execute,
     ranking_run_fail,
     ranking_run_request,
     ranking_runs_fail_abandoned,
+    ranking_time_limit,
+    reference_data_load,
+    reopen_recompute_window,
 )
-from .scoring import ScoringError
-from .services import reference_data_load
 
 
 @shared_task(name="priorities.reference_data_refresh", autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
@@ -30,7 +30,7 @@ def reference_data_refresh() -> dict[str, int]:
     name="priorities.compute_ranking",
     max_retries=3,
     soft_time_limit=settings.RANKING_SOFT_TIME_LIMIT,
-    time_limit=settings.RANKING_SOFT_TIME_LIMIT + 60,
+    time_limit=ranking_time_limit(),
 )
 def compute_ranking(self, run_id: int) -> dict[str, object]:
     """Compute one queued run. Idempotent: a run already finished is left as it is."""
@@ -61,7 +61,7 @@ def _request_default(trigger: str) -> int:
 @shared_task(name="priorities.recompute_default_ranking")
 def recompute_default_ranking() -> int:
     """Recompute the default profile after evidence changed; reopens the debounce window."""
-    cache.delete(RECOMPUTE_LOCK)
+    reopen_recompute_window()
     return _request_default(RunTrigger.DATA_CHANGE)
 
 

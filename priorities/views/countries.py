@@ -20,19 +20,11 @@ from programs.selectors import (
 
 from ..forms import RankingViewForm
 from ..models import PolicySource
-from ..profiles import (
-    FIELD_NEED,
-    FIELD_READINESS,
-    HISTORY_CONTINUITY,
-    HISTORY_STAGE,
-    NEEDS_STAKEHOLDER,
-    POLICY,
-    criterion_label,
-)
 from ..selectors import (
     areas_by_code,
     country_areas,
     country_result,
+    criterion_evidence,
     policy_priorities_naming,
     published_run,
     ranked_in_area,
@@ -60,33 +52,19 @@ def country_detail(request: AuthenticatedRequest, iso3: str) -> HttpResponse:
     priorities = list(policy_priorities_naming(country))
     source_names = dict(PolicySource.objects.values_list("code", "name"))
     result = country_result(run, country) if run else None
-    criteria = []
-    if run is not None:
-        contributions = (result.contributions if result else {}) or {}
-        for criterion in run.criteria:
-            code = criterion["code"]
-            kind, _separator, name = code.partition(".")
-            evidence: dict[str, object]
-            if code in (FIELD_NEED, FIELD_READINESS):
-                evidence = {"reports": reports}
-            elif code == NEEDS_STAKEHOLDER:
-                evidence = {"needs": needs}
-            elif code in (HISTORY_CONTINUITY, HISTORY_STAGE):
-                evidence = {"programs": programs}
-            elif kind == POLICY:
-                evidence = {"priorities": [item for item in priorities if item.source.code == name]}
-            else:
-                evidence = {"indicator": name}
-            criteria.append(
-                {
-                    "code": code,
-                    "label": criterion_label(code, source_names),
-                    "weight": criterion["weight"],
-                    "direction": criterion["direction"],
-                    "contribution": contributions.get(code),
-                    "evidence": evidence,
-                }
-            )
+    criteria = (
+        criterion_evidence(
+            run,
+            result,
+            reports=reports,
+            needs=needs,
+            programs=programs,
+            priorities=priorities,
+            source_names=source_names,
+        )
+        if run is not None
+        else []
+    )
     context = {
         "country": country,
         "form": form,

@@ -20,7 +20,6 @@ from programs.models import CooperationArea
 
 from ..forms import RankingViewForm
 from ..models import RankingRun, RunStatus, RunTrigger, WeightProfile
-from ..ranking import default_profile, ranking_is_stale, ranking_run_request, stale_countries
 from ..scoring import ScoringError
 from ..selectors import (
     areas_by_code,
@@ -29,7 +28,11 @@ from ..selectors import (
     published_run,
     ranked_countries,
     ranked_in_area,
+    ranking_is_stale,
+    runs_in_flight,
+    stale_countries,
 )
+from ..services import default_profile, ranking_run_request
 from ..tables import RankingTable
 
 EXPORT_TYPES = {
@@ -123,9 +126,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             insufficient=insufficient_data(view.run, view.country_filter()),
             stale=ranking_is_stale(view.run),
             stale_count=len(stale_countries(view.run)),
-            in_flight=RankingRun.objects.filter(
-                profile_slug=view.run.profile_slug, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
-            ).first(),
+            in_flight=runs_in_flight(view.run.profile_slug).first(),
         )
     return render(request, "priorities/dashboard.html", context)
 

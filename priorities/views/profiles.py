@@ -12,10 +12,9 @@ from hipoc.http import AuthenticatedRequest
 
 from ..models import WeightProfile
 from ..profile_forms import WeightProfileForm, judgement_field_name
-from ..ranking import ranking_what_if
 from ..scoring import ScoringError
 from ..scoring.weights import CONSISTENCY_LIMIT
-from ..services import weight_profile_save
+from ..services import ranking_what_if, weight_profile_save
 from .dashboard import require
 
 

@@ -1,6 +1,5 @@
 """Run history: every ranking run with who started it and how long it took, comparison of two runs, publishing."""
 
-import numpy as np
 from django import forms
 from django.contrib import messages
 from django.db.models import QuerySet
@@ -12,20 +11,12 @@ from django.views.decorators.http import require_POST
 
 from hipoc.http import AuthenticatedRequest
 
-from ..models import RankingResult, RankingRun, RunStatus
-from ..ranking import RunNotPublishableError, ranking_run_publish
-from ..scoring.ranking import spearman_rho
+from ..models import RankingRun, RunStatus
+from ..selectors import rank_changes, runs_visible_to
+from ..services import RunNotPublishableError, ranking_run_publish
 from .dashboard import require
 
 RUNS_PER_PAGE = 50
-
-
-def runs_visible_to(user) -> QuerySet[RankingRun]:
-    """Staff see every run; everyone else the runs that have been published."""
-    runs = RankingRun.objects.select_related("created_by", "published_by").defer("profile_settings", "excluded")
-    if user.has_perm("priorities.manage_rankings"):
-        return runs
-    return runs.filter(published_at__isnull=False, status=RunStatus.SUCCEEDED)
 
 
 class CompareForm(forms.Form):
@@ -56,32 +47,14 @@ class CompareForm(forms.Form):
 def run_list(request: AuthenticatedRequest) -> HttpResponse:
     """`/rankings/`: runs with status, timings, profile, method and who started them, newest first."""
     require(request, "priorities.browse_rankings")
-    runs = runs_visible_to(request.user).order_by("-created_at", "-id")[:RUNS_PER_PAGE]
+    runs = (
+        runs_visible_to(request.user)
+        .select_related("created_by", "published_by")
+        .defer("profile_settings", "excluded")
+        .order_by("-created_at", "-id")[:RUNS_PER_PAGE]
+    )
     form = CompareForm(runs=runs_visible_to(request.user))
     return render(request, "priorities/rankingrun_list.html", {"runs": runs, "form": form})
-
-
-def rank_changes(first: RankingRun, second: RankingRun) -> dict:
-    """How ranks moved from `second` to `first`, country by country, and Spearman's rho over the countries both
-    ranked."""
-    ranks: dict[str, dict] = {}
-    for run_id, iso3, name, rank in RankingResult.objects.filter(run__in=[first, second]).values_list(
-        "run_id", "country_id", "country__name", "rank"
-    ):
-        ranks.setdefault(iso3, {"iso3": iso3, "name": name, "first": None, "second": None})
-        ranks[iso3]["first" if run_id == first.pk else "second"] = rank
-    rows = sorted(ranks.values(), key=lambda row: (row["first"] is None, row["first"] or 0, row["name"]))
-    for row in rows:
-        both = row["first"] is not None and row["second"] is not None
-        row["change"] = row["second"] - row["first"] if both else None
-    common = [row for row in rows if row["change"] is not None]
-    rho = spearman_rho(np.array([row["first"] for row in common]), np.array([row["second"] for row in common]))
-    return {
-        "rows": rows,
-        "rho": None if np.isnan(rho) else rho,
-        "common": len(common),
-        "moved": sum(1 for row in common if row["change"]),
-    }
 
 
 def run_compare(request: AuthenticatedRequest) -> HttpResponse:

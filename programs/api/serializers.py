@@ -1,6 +1,5 @@
 """API representations of mission reports and stakeholder needs (DESIGN §4). Writes go through the services."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from countries.models import Country
@@ -15,13 +14,6 @@ from ..models import (
     StakeholderNeed,
 )
 from ..services import AssessmentFields, NeedFields, NeedRecord, ReportFields
-
-
-def service_errors(error: DjangoValidationError) -> serializers.ValidationError:
-    """A service's refusal as a DRF 400, keyed by field where the service named one."""
-    if hasattr(error, "error_dict"):
-        return serializers.ValidationError(error.message_dict)
-    return serializers.ValidationError({"non_field_errors": error.messages})
 
 
 class AreaAssessmentSerializer(StrictSerializerMixin, serializers.ModelSerializer):

@@ -1,11 +1,10 @@
 """API viewsets for the experts' workflow: the same services and rules as the pages."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,7 +15,6 @@ from ..filtersets import MissionReportFilterSet, StakeholderNeedFilterSet
 from ..models import MissionReport, StakeholderNeed
 from ..selectors import needs_visible_to, reports_visible_to
 from ..services import (
-    StaleReportError,
     mission_report_create,
     mission_report_delete,
     mission_report_submit,
@@ -25,12 +23,7 @@ from ..services import (
     need_create,
     need_update,
 )
-from .serializers import MissionReportSerializer, StakeholderNeedSerializer, service_errors
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
+from .serializers import MissionReportSerializer, StakeholderNeedSerializer
 
 
 class PreconditionFailed(APIException):
@@ -95,15 +88,12 @@ class MissionReportViewSet(
         )
 
     def perform_create(self, serializer) -> None:
-        try:
-            serializer.instance = mission_report_create(
-                author=self.request.user,
-                fields=serializer.report_fields(),
-                assessments=serializer.assessment_rows(),
-                needs=serializer.need_rows(),
-            )
-        except DjangoValidationError as error:
-            raise service_errors(error) from error
+        serializer.instance = mission_report_create(
+            author=self.request.user,
+            fields=serializer.report_fields(),
+            assessments=serializer.assessment_rows(),
+            needs=serializer.need_rows(),
+        )
 
     @extend_schema(responses={200: MissionReportSerializer})
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
@@ -120,38 +110,26 @@ class MissionReportViewSet(
         serializer.is_valid(raise_exception=True)
         version = serializer.validated_data.get("version")
         if version is None:
-            raise service_errors(DjangoValidationError({"version": ["Send the version you read."]}))
-        try:
-            report = mission_report_update(
-                report=report,
-                by=request.user,
-                version=version,
-                fields=serializer.report_fields(),
-                assessments=serializer.assessment_rows(),
-                needs=serializer.need_rows(),
-            )
-        except StaleReportError as error:
-            raise Conflict(str(StaleReportError.message)) from error
-        except DjangoValidationError as error:
-            raise service_errors(error) from error
+            raise ValidationError({"version": ["Send the version you read."]})
+        report = mission_report_update(
+            report=report,
+            by=request.user,
+            version=version,
+            fields=serializer.report_fields(),
+            assessments=serializer.assessment_rows(),
+            needs=serializer.need_rows(),
+        )
         report = self.get_queryset().get(pk=report.pk)
         return Response(self.get_serializer(report).data, headers={"ETag": report_etag(report)})
 
     def perform_destroy(self, instance: MissionReport) -> None:
-        try:
-            mission_report_delete(report=instance, by=self.request.user)
-        except DjangoValidationError as error:
-            raise service_errors(error) from error
+        mission_report_delete(report=instance, by=self.request.user)
 
     @extend_schema(request=None, responses=MissionReportSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk=None) -> Response:
         report = self.get_object()
-        try:
-            with transaction.atomic():
-                report = mission_report_submit(report=report, by=request.user)
-        except DjangoValidationError as error:
-            raise service_errors(error) from error
+        report = mission_report_submit(report=report, by=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=report.pk)).data)
 
 
@@ -185,19 +163,14 @@ class StakeholderNeedViewSet(
         return StakeholderNeed.objects.select_related("country", "area", "stakeholder_group", "report__author")
 
     def perform_create(self, serializer) -> None:
-        try:
-            serializer.instance = need_create(by=self.request.user, record=serializer.record())
-        except DjangoValidationError as error:
-            raise service_errors(error) from error
+        serializer.instance = need_create(by=self.request.user, record=serializer.record())
 
     def perform_update(self, serializer) -> None:
         need = serializer.instance
         new_status = serializer.validated_data.get("status")
-        try:
-            with transaction.atomic():
-                need = need_update(need=need, by=self.request.user, record=serializer.record(need))
-                if new_status and new_status != need.status:
-                    need = need_change_status(need=need, by=self.request.user, status=new_status)
-        except DjangoValidationError as error:
-            raise service_errors(error) from error
+        # Both changes or neither: a refused status change must not leave the edit half-written.
+        with transaction.atomic():
+            need = need_update(need=need, by=self.request.user, record=serializer.record(need))
+            if new_status and new_status != need.status:
+                need = need_change_status(need=need, by=self.request.user, status=new_status)
         serializer.instance = need

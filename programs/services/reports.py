@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from countries.models import Country
+from hipoc.exceptions import ConflictError
 
 from ..models import (
     AreaAssessment,
@@ -44,7 +45,7 @@ MESSAGE_RETURN_NEEDS_COMMENT = _("Say what the author should change.")
 MESSAGE_NOT_REVIEWED = _("Only a reviewed report can be reopened.")
 
 
-class StaleReportError(Exception):
+class StaleReportError(ConflictError):
     """The report changed since the editor loaded it (its version moved on)."""
 
     message = MESSAGE_STALE

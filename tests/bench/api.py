@@ -59,7 +59,7 @@ def prepare(url: str, body_file: Path) -> tuple[str, str]:
 
     from accounts.services import api_token_issue
     from priorities.models import RankingResult, RankingRun
-    from priorities.ranking import default_profile, ranking_run_publish, ranking_run_request
+    from priorities.services import default_profile, ranking_run_publish, ranking_run_request
     from tests.factories import UserFactory
 
     call_command("migrate", verbosity=0)

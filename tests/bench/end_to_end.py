@@ -64,8 +64,9 @@ def main() -> None:
 
     from priorities.criteria import extract
     from priorities.models import AreaResult, RankingResult, RankingRun
-    from priorities.profiles import profile_snapshot
-    from priorities.ranking import default_profile, ranking_run_execute, ranking_run_request
+    from priorities.profiles import profile_criteria, profile_snapshot
+    from priorities.selectors import policy_source_codes
+    from priorities.services import default_profile, ranking_run_execute, ranking_run_request
     from programs.models import AreaAssessment
 
     call_command("migrate", verbosity=0)
@@ -78,7 +79,7 @@ def main() -> None:
     snapshot = profile_snapshot(profile)
     with CaptureQueriesContext(connection) as extraction:
         started = time.perf_counter()
-        extract(snapshot, as_of=timezone.localdate())
+        extract(snapshot, profile_criteria(snapshot, policy_source_codes()), as_of=timezone.localdate())
         extract_alone = time.perf_counter() - started
     with CaptureQueriesContext(connection) as whole:
         started = time.perf_counter()

@@ -7,8 +7,7 @@ from django.apps import apps
 
 from hipoc.backup import BackupError, backup_restore, main
 from priorities.models import RankingResult, RankingRun
-from priorities.ranking import ranking_run_publish
-from priorities.services import reference_data_load
+from priorities.services import ranking_run_publish, reference_data_load
 from programs.models import MissionReport, StakeholderNeed
 from tests.priorities.test_api import computed_run, seed
 

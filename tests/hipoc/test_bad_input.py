@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from accounts.services import api_token_issue
 from notifications.services import webhook_endpoint_register
-from priorities.ranking import default_profile
+from priorities.services import default_profile
 from programs.models import MissionReport
 from programs.resources import FORMULA_REFUSED
 from programs.services import mission_report_submit

@@ -18,8 +18,7 @@ from hipoc.celery import app, ping
 from notifications.models import WebhookDelivery, WebhookEndpoint
 from notifications.tasks import deliver_webhook
 from priorities.models import AreaResult, RankingResult, RankingRun
-from priorities.ranking import default_profile, ranking_run_request
-from priorities.services import reference_data_load
+from priorities.services import default_profile, ranking_run_request, reference_data_load
 from priorities.tasks import compute_ranking, reference_data_refresh
 from tests.conftest import skip_or_fail
 from tests.factories import RankingRunFactory, UserFactory

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from hipoc.celery import app
 from priorities.models import RankingRun
-from priorities.ranking import RECOMPUTE_LOCK, default_profile, ranking_runs_fail_abandoned
+from priorities.services import RECOMPUTE_LOCK, default_profile, ranking_runs_fail_abandoned
 from priorities.tasks import fail_abandoned_runs
 from programs.models import MissionReport, StakeholderNeed
 from programs.services import mission_report_submit

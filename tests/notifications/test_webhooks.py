@@ -10,7 +10,7 @@ from django.test import TestCase
 
 from notifications.models import WebhookDelivery, WebhookEndpoint
 from notifications.services import publication_notify, retry_countdown, webhook_endpoint_register
-from priorities.ranking import ranking_run_publish
+from priorities.services import ranking_run_publish
 from tests.factories import UserFactory
 from tests.notifications.receiver import webhook_receiver
 from tests.priorities.test_api import api_for, computed_run, seed

@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.services import api_token_issue
-from priorities.models import RankingRun
-from priorities.ranking import default_profile, ranking_run_publish, ranking_run_request
+from priorities.models import PolicyPriority, PolicyPriorityArea, PolicySource, RankingRun
+from priorities.services import default_profile, ranking_run_execute, ranking_run_publish, ranking_run_request
+from programs.models import CooperationArea
 from tests.factories import UserFactory
 
 AS_OF = datetime.date(2026, 11, 1)
@@ -372,3 +373,28 @@ def test_every_list_endpoint_runs_the_same_queries_whatever_the_rows():
         webhook_endpoint_register(partner=UserFactory(role="partner-system"), url=f"https://{number}.example.org/hook")
     large = {path: list_queries(staff, path) for path in LIST_ENDPOINTS}
     assert small == large
+
+
+@pytest.mark.django_db
+def test_criteria_are_fixed_when_a_run_is_requested_so_the_matrix_agrees_with_itself():
+    """Regression: a policy source loaded between request and execution made `/matrix/` list criteria that did not
+    match its alternatives' values."""
+    seed()
+    run = ranking_run_request(profile=default_profile(), as_of=AS_OF, samples=10, seed=1)
+    requested = [criterion["code"] for criterion in run.criteria]
+    source = PolicySource.objects.create(code="new-charter", name="A charter loaded meanwhile", position=99)
+    priority = PolicyPriority.objects.create(source=source, code="NEW-1", title="Patent examination everywhere")
+    PolicyPriorityArea.objects.create(priority=priority, area=CooperationArea.objects.get(code="patent_examination"))
+    ranking_run_execute(run_id=run.pk)
+    staff = api_for("jpo-staff")
+    matrix = staff.get(f"/api/v1/rankings/{run.pk}/matrix/").json()
+    codes = [criterion["code"] for criterion in matrix["criteria"]]
+    assert codes == requested
+    assert "policy.new-charter" not in codes
+    assert sum(criterion["weight"] for criterion in matrix["criteria"]) == pytest.approx(1)
+    for alternative in matrix["alternatives"]:
+        assert list(alternative["raw"]) == codes
+        assert list(alternative["normalized"]) == codes
+    # A run requested now takes the new source in.
+    later = ranking_run_request(profile=default_profile(), as_of=AS_OF, samples=10, seed=1)
+    assert "policy.new-charter" in [criterion["code"] for criterion in later.criteria]

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from countries.models import Country
 from priorities.models import PolicyPriority, RankingRun, WeightProfile
-from priorities.ranking import default_profile, ranking_run_publish
+from priorities.services import default_profile, ranking_run_publish
 from programs.models import MissionReport
 from tests.factories import (
     AreaAssessmentFactory,

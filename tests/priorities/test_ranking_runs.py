@@ -11,18 +11,17 @@ from django.test.utils import CaptureQueriesContext
 
 from priorities.criteria import extract
 from priorities.models import AreaResult, RankingResult, RankingRun, WeightProfile
-from priorities.profiles import profile_snapshot
-from priorities.ranking import (
+from priorities.profiles import profile_criteria, profile_snapshot
+from priorities.scoring import ScoringError
+from priorities.selectors import policy_source_codes, ranking_is_stale, stale_countries
+from priorities.services import (
     RunNotPublishableError,
     default_profile,
-    ranking_is_stale,
     ranking_recompute_after_change,
     ranking_run_execute,
     ranking_run_publish,
     ranking_run_request,
-    stale_countries,
 )
-from priorities.scoring import ScoringError
 from priorities.tasks import compute_ranking
 from programs.models import StakeholderNeed
 from tests.factories import StakeholderNeedFactory, WeightProfileFactory
@@ -172,7 +171,9 @@ def test_failed_run_never_replaces_the_published_one(demo):
     published = ranking_run_publish(run=run_now())
     settings = profile_snapshot(default_profile())
     settings["criterion_weights"] = {"field.need": -1}
+    # Written past the request service, which would refuse it: a run whose stored criteria cannot be scored.
     broken = RankingRun.objects.create(
+        criteria=[{"code": "field.need", "weight": -1.0, "direction": "benefit"}],
         profile=default_profile(),
         profile_slug=published.profile_slug,
         profile_version=1,
@@ -275,10 +276,11 @@ def query_count(function) -> int:
 @pytest.mark.django_db
 def test_criteria_extraction_runs_a_fixed_number_of_queries_whatever_the_data_size():
     settings = profile_snapshot(default_profile())
+    criteria = profile_criteria(settings, policy_source_codes())
     seed(countries=6, reports=20, needs=10, programs=5)
-    small = query_count(lambda: extract(settings, as_of=AS_OF))
+    small = query_count(lambda: extract(settings, criteria, as_of=AS_OF))
     seed(countries=30, reports=400, needs=300, programs=150)
-    large = query_count(lambda: extract(settings, as_of=AS_OF))
+    large = query_count(lambda: extract(settings, criteria, as_of=AS_OF))
     assert small == large
     assert large <= 15
 

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from priorities.models import Aggregation, RankingRun, RunStatus, RunTrigger, WeightProfile
-from priorities.ranking import default_profile, ranking_run_execute, ranking_run_publish, ranking_run_request
 from priorities.scoring import ScoringError
+from priorities.services import default_profile, ranking_run_execute, ranking_run_publish, ranking_run_request
 
 
 class Command(BaseCommand):

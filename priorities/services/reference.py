@@ -1,4 +1,4 @@
-"""Writes to priorities: loading the policy sources, SDGs and priority items that ship with HIPOC."""
+"""Loading the reference data that ships with HIPOC: countries, areas, policy sources, SDGs and priority items."""
 
 import csv
 from pathlib import Path
@@ -10,12 +10,11 @@ from countries.services import countries_load_reference_data, country_groups_loa
 from programs.models import CooperationArea
 from programs.services import programs_load_reference_data
 
-from .models import PolicyPriority, PolicyPriorityArea, PolicySource, WeightProfile
-from .profiles import DEFAULT_CRITERION_WEIGHTS
+from ..models import PolicyPriority, PolicyPriorityArea, PolicySource, WeightProfile
+from .profiles import weight_profile_ensure_default
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SDG_SOURCE = "sdg"
-DEFAULT_PROFILE_SLUG = "baseline"
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -127,54 +126,3 @@ def reference_data_load() -> dict[str, int]:
     weight_profile_ensure_default()
     counts["weight_profiles"] = WeightProfile.objects.count()
     return counts
-
-
-@transaction.atomic
-def weight_profile_ensure_default() -> WeightProfile:
-    """The profile rankings use unless staff choose another; created once, never overwritten."""
-    existing = WeightProfile.objects.filter(is_default=True).first()
-    if existing:
-        return existing
-    profile, _ = WeightProfile.objects.get_or_create(
-        slug=DEFAULT_PROFILE_SLUG,
-        defaults={
-            "name": "Baseline",
-            "description": "Policy alignment 30%, field need 20%, readiness 15%, stakeholder needs 15%, "
-            "continuity 10%, independence stage 10%; ODA recipients only.",
-            "is_default": True,
-            "criterion_weights": DEFAULT_CRITERION_WEIGHTS,
-        },
-    )
-    return profile
-
-
-PROFILE_FORM_FIELDS = (
-    "name",
-    "slug",
-    "description",
-    "weight_method",
-    "criterion_weights",
-    "ahp_matrix",
-    "normalization",
-    "aggregation",
-    "coverage_threshold",
-    "top_k_areas",
-    "monte_carlo_samples",
-    "oda_eligible_only",
-)
-
-
-@transaction.atomic
-def weight_profile_save(*, fields: dict, by, profile: WeightProfile | None = None) -> WeightProfile:
-    """Create a profile, or change one and raise its version (runs keep the version they were made with)."""
-    if profile is None:
-        profile = WeightProfile(created_by=by)
-    else:
-        profile = WeightProfile.objects.select_for_update().get(pk=profile.pk)
-        profile.version += 1
-    for name in PROFILE_FORM_FIELDS:
-        if name in fields:
-            setattr(profile, name, fields[name])
-    profile.full_clean()
-    profile.save()
-    return profile

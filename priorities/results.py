@@ -1,0 +1,125 @@
+"""From the engine's arrays to the rows a run stores: one RankingResult per country, one AreaResult per
+(country, area) alternative, with each country's and pair's rank in the run published before it."""
+
+from collections.abc import Iterable
+
+import numpy as np
+
+from .criteria import ExtractedInputs
+from .models import AreaResult, RankingResult, RankingRun
+from .scoring import Outcome
+
+BATCH_SIZE = 2000
+
+
+def json_number(value: float | None) -> float | None:
+    """A float JSON and the database can hold: NaN and infinities become null."""
+    return None if value is None or not np.isfinite(value) else float(value)
+
+
+def _by_code(codes: list[str], values: Iterable[float]) -> dict[str, float | None]:
+    return {code: json_number(value) for code, value in zip(codes, values, strict=True)}
+
+
+def _previous_ranks(run: RankingRun) -> tuple[dict[str, int], dict[tuple[str, int], int]]:
+    """Each country's rank, and each (country, area)'s rank in its area, in the run compared with."""
+    if not run.compared_with_id:
+        return {}, {}
+    countries = RankingResult.objects.filter(run_id=run.compared_with_id, rank__isnull=False)
+    areas = AreaResult.objects.filter(run_id=run.compared_with_id, rank_in_area__isnull=False)
+    return (
+        dict(countries.values_list("country_id", "rank")),
+        {(iso3, area_id): rank for iso3, area_id, rank in areas.values_list("country_id", "area_id", "rank_in_area")},
+    )
+
+
+def area_result_rows(
+    run: RankingRun, inputs: ExtractedInputs, outcome: Outcome, previous_in_area: dict[tuple[str, int], int]
+) -> tuple[list[AreaResult], dict[int, set[str]]]:
+    """One row per alternative, and the criteria each country lacks anywhere (for the insufficient-data list)."""
+    codes = [criterion.code for criterion in inputs.problem.criteria]
+    summary = outcome.pair_area_summary
+    rows = []
+    missing_by_country: dict[int, set[str]] = {}
+    for pair, (country_row, area_column) in enumerate(
+        zip(inputs.problem.country_of_pair, inputs.problem.area_of_pair, strict=True)
+    ):
+        iso3 = inputs.countries[country_row]["iso3"]
+        area = inputs.areas[area_column]
+        raw = inputs.problem.raw[pair]
+        missing = [code for code, value in zip(codes, raw, strict=True) if np.isnan(value)]
+        missing_by_country.setdefault(int(country_row), set()).update(missing)
+        sufficient = bool(outcome.sufficient[pair])
+        rows.append(
+            AreaResult(
+                run=run,
+                country_id=iso3,
+                area_id=area["id"],
+                score=json_number(outcome.pair_score[pair]),
+                coverage=float(np.clip(outcome.coverage[pair], 0, 1)),
+                rank_in_area=int(outcome.pair_rank_in_area[pair]) if sufficient else None,
+                rank_in_country=int(outcome.pair_rank_in_country[pair]) if sufficient else None,
+                rank_median=json_number(summary["rank_median"][pair]),
+                rank_p05=json_number(summary["rank_p05"][pair]),
+                rank_p95=json_number(summary["rank_p95"][pair]),
+                p_top10=json_number(summary["p_top"][pair]),
+                raw=_by_code(codes, raw),
+                normalized=_by_code(codes, outcome.normalized[pair]),
+                contributions=_by_code(codes, outcome.pair_contributions[pair]) if sufficient else {},
+                missing=missing,
+                previous_rank_in_area=previous_in_area.get((iso3, area["id"])),
+            )
+        )
+    return rows, missing_by_country
+
+
+def country_result_rows(
+    run: RankingRun,
+    inputs: ExtractedInputs,
+    outcome: Outcome,
+    previous: dict[str, int],
+    missing_by_country: dict[int, set[str]],
+) -> list[RankingResult]:
+    """One row per country in the candidate pool; a country without a score is listed with what it lacks."""
+    codes = [criterion.code for criterion in inputs.problem.criteria]
+    area_codes = [area["code"] for area in inputs.areas]
+    summary = outcome.country_summary
+    rows = []
+    for row, country in enumerate(inputs.countries):
+        ranked = bool(np.isfinite(outcome.country_score[row]))
+        rows.append(
+            RankingResult(
+                run=run,
+                country_id=country["iso3"],
+                rank=int(outcome.country_rank[row]) if ranked else None,
+                score=json_number(outcome.country_score[row]),
+                rank_median=json_number(summary["rank_median"][row]),
+                rank_p05=json_number(summary["rank_p05"][row]),
+                rank_p95=json_number(summary["rank_p95"][row]),
+                p_top10=json_number(summary["p_top"][row]),
+                contributions=_by_code(codes, outcome.country_contributions[row]) if ranked else {},
+                top_areas=[area_codes[area] for area in outcome.country_top_areas[row]],
+                missing=[] if ranked else sorted(missing_by_country.get(row, set())),
+                previous_rank=previous.get(country["iso3"]),
+            )
+        )
+    return rows
+
+
+def results_store(*, run: RankingRun, inputs: ExtractedInputs, outcome: Outcome) -> None:
+    """Write a computed run's results in bulk (called inside the run's transaction)."""
+    previous, previous_in_area = _previous_ranks(run)
+    pair_rows, missing_by_country = area_result_rows(run, inputs, outcome, previous_in_area)
+    RankingResult.objects.bulk_create(
+        country_result_rows(run, inputs, outcome, previous, missing_by_country), batch_size=BATCH_SIZE
+    )
+    AreaResult.objects.bulk_create(pair_rows, batch_size=BATCH_SIZE)
+
+
+def results_copy(*, source: RankingRun, run: RankingRun) -> None:
+    """Give a run the results of an earlier run with the same inputs, computed with the same code."""
+    for model, rows in ((RankingResult, source.results.all()), (AreaResult, source.area_results.all())):
+        names = [field.attname for field in model._meta.concrete_fields if field.name not in ("id", "run")]
+        model.objects.bulk_create(
+            [model(run=run, **{name: getattr(row, name) for name in names}) for row in rows], batch_size=BATCH_SIZE
+        )

@@ -1,0 +1,267 @@
+"""Ranking runs: request, compute, store and publish. The only code that writes RankingRun and its results.
+
+A service queues a task by its name (`hipoc.queue`), so this module never imports `priorities.tasks`: the
+tasks call the services, not the other way round.
+"""
+
+import time
+from datetime import date, timedelta
+from importlib import metadata
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import User
+from hipoc.exceptions import ConflictError
+from hipoc.queue import enqueue_on_commit
+
+from ..criteria import extract
+from ..models import RankingRun, RunStatus, RunTrigger, WeightProfile
+from ..profiles import criteria_from_json, criteria_to_json, profile_criteria, profile_snapshot
+from ..results import results_copy, results_store
+from ..scoring import ENGINE_VERSION, Method, ScoringError, evaluate
+from ..scoring.engine import validate_method
+from ..selectors import policy_source_codes
+from ..signals import run_published
+
+COMPUTE_TASK = "priorities.compute_ranking"
+RECOMPUTE_TASK = "priorities.recompute_default_ranking"
+RECOMPUTE_LOCK = "hipoc:ranking-recompute-queued"
+# After its soft time limit a run has this long to record that it failed before the worker kills it.
+FAILURE_GRACE_SECONDS = 60
+# A run still unfinished this long after its hard time limit is given up.
+ABANDONED_MARGIN_SECONDS = 300
+
+
+class RunNotPublishableError(ConflictError):
+    """Only a run that succeeded can be published."""
+
+
+def ranking_time_limit() -> int:
+    """Seconds after which a worker kills a ranking computation; the abandoned-run cleanup waits longer."""
+    return settings.RANKING_SOFT_TIME_LIMIT + FAILURE_GRACE_SECONDS
+
+
+def code_version() -> str:
+    try:
+        package = metadata.version("hipoc")
+    except metadata.PackageNotFoundError:
+        package = "unknown"
+    return f"hipoc {package} / engine {ENGINE_VERSION}"
+
+
+def method_from(snapshot: dict[str, Any], *, method: str, samples: int, seed: int) -> Method:
+    concentration = snapshot["weight_concentration"]
+    return Method(
+        normalization=snapshot["normalization"],
+        aggregation=method,
+        coverage_threshold=snapshot["coverage_threshold"],
+        top_k=snapshot["top_k_areas"],
+        samples=samples,
+        concentration=concentration,
+        vary_method=snapshot["vary_method"],
+        seed=seed,
+    )
+
+
+@transaction.atomic
+def ranking_run_request(
+    *,
+    profile: WeightProfile,
+    method: str | None = None,
+    samples: int | None = None,
+    seed: int | None = None,
+    as_of: date | None = None,
+    by: User | None = None,
+    trigger: str = RunTrigger.MANUAL,
+    publish: bool = False,
+) -> RankingRun:
+    """Validate the profile, record a queued run and queue its computation once the transaction commits.
+
+    A bad profile raises ScoringError and writes nothing.
+    """
+    snapshot = profile_snapshot(profile)
+    method = method or snapshot["aggregation"]
+    samples = snapshot["monte_carlo_samples"] if samples is None else samples
+    seed = int(seed if seed is not None else settings.RANKING_DEFAULT_SEED)
+    as_of = as_of or timezone.localdate()
+    validate_method(method_from(snapshot, method=method, samples=samples, seed=seed))
+    # The criteria are fixed here, once: a policy source added before the run executes does not change them.
+    sources = policy_source_codes()
+    criteria = profile_criteria(snapshot, sources)
+    run = RankingRun(
+        profile=profile,
+        profile_slug=profile.slug,
+        profile_version=profile.version,
+        profile_settings=snapshot,
+        method=method,
+        normalization=snapshot["normalization"],
+        parameters={"publish_when_done": publish},
+        seed=seed,
+        samples=samples,
+        as_of=as_of,
+        criteria=criteria_to_json(criteria),
+        code_version=code_version(),
+        trigger=trigger,
+        created_by=by,
+    )
+    run.full_clean()
+    run.save()
+    enqueue_on_commit(
+        COMPUTE_TASK,
+        run.pk,
+        on_failure=lambda error: ranking_run_fail(run_id=run.pk, error=f"The task queue could not be reached: {error}"),
+    )
+    return run
+
+
+def _progress(run: RankingRun, percent: int) -> None:
+    RankingRun.objects.filter(pk=run.pk).update(progress=percent)
+
+
+def _twin(run: RankingRun, digest: str) -> RankingRun | None:
+    """A succeeded run with the same inputs, profile, method, samples and seed, whose results can be reused."""
+    return (
+        RankingRun.objects.filter(
+            status=RunStatus.SUCCEEDED,
+            inputs_digest=digest,
+            profile_slug=run.profile_slug,
+            method=run.method,
+            samples=run.samples,
+            seed=run.seed,
+        )
+        .exclude(pk=run.pk)
+        .order_by("created_at")
+        .first()
+    )
+
+
+def ranking_run_execute(*, run_id: int) -> RankingRun:
+    """Compute a queued run and store its results; safe to call again for the same run (redelivery)."""
+    with transaction.atomic():
+        run = RankingRun.objects.select_for_update().get(pk=run_id)
+        if run.status in (RunStatus.SUCCEEDED, RunStatus.FAILED):
+            return run
+        run.status = RunStatus.RUNNING
+        run.started_at = timezone.now()
+        run.progress = 5
+        run.save(update_fields=["status", "started_at", "progress"])
+
+    timings: dict[str, float] = {}
+    queries_before = len(connection.queries) if settings.DEBUG else None
+    try:
+        started = time.perf_counter()
+        inputs = extract(run.profile_settings, criteria_from_json(run.criteria), as_of=run.as_of)
+        timings["extract"] = time.perf_counter() - started
+        _progress(run, 40)
+
+        twin = _twin(run, inputs.digest)
+        started = time.perf_counter()
+        outcome = None
+        if twin is None:
+            outcome = evaluate(
+                inputs.problem, method_from(run.profile_settings, method=run.method, samples=run.samples, seed=run.seed)
+            )
+        timings["compute"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+        with transaction.atomic():
+            run = RankingRun.objects.select_for_update().get(pk=run_id)
+            if run.status != RunStatus.RUNNING:
+                return run
+            run.compared_with = RankingRun.objects.filter(profile_slug=run.profile_slug, is_published=True).first()
+            if outcome is not None:
+                results_store(run=run, inputs=inputs, outcome=outcome)
+            elif twin is not None:
+                run.reused_from = twin
+                results_copy(source=twin, run=run)
+            timings["store"] = time.perf_counter() - started
+            run.inputs_digest = inputs.digest
+            run.excluded = inputs.excluded
+            run.status = RunStatus.SUCCEEDED
+            run.progress = 100
+            run.finished_at = timezone.now()
+            run.timings = {phase: round(seconds, 4) for phase, seconds in timings.items()}
+            if queries_before is not None:
+                run.query_count = len(connection.queries) - queries_before
+            run.save(
+                update_fields=[
+                    "compared_with",
+                    "reused_from",
+                    "inputs_digest",
+                    "excluded",
+                    "status",
+                    "progress",
+                    "finished_at",
+                    "timings",
+                    "query_count",
+                ]
+            )
+            if run.parameters.get("publish_when_done"):
+                ranking_run_publish(run=run, by=run.created_by)
+    except ScoringError as error:
+        ranking_run_fail(run_id=run_id, error=error.message)
+        raise
+    return run
+
+
+def ranking_run_fail(*, run_id: int, error: str) -> None:
+    """Record why a run failed. The published ranking is untouched."""
+    RankingRun.objects.filter(pk=run_id).exclude(status=RunStatus.SUCCEEDED).update(
+        status=RunStatus.FAILED, error=error[:5000], finished_at=timezone.now()
+    )
+
+
+def ranking_runs_fail_abandoned() -> int:
+    """Mark failed the runs no worker finished within the time a run may take (a worker that died and whose task
+    was not handed on, or a task the broker lost). Returns how many there were."""
+    limit = timezone.now() - timedelta(seconds=ranking_time_limit() + ABANDONED_MARGIN_SECONDS)
+    return (
+        RankingRun.objects.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING], created_at__lt=limit)
+        .filter(Q(started_at__isnull=True) | Q(started_at__lt=limit))
+        .update(
+            status=RunStatus.FAILED,
+            error="No worker finished this run in time; it was given up. Start it again.",
+            finished_at=timezone.now(),
+        )
+    )
+
+
+@transaction.atomic
+def ranking_run_publish(*, run: RankingRun, by: User | None = None) -> RankingRun:
+    """Make a succeeded run the one partners see for its profile, in one atomic switch."""
+    run = RankingRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != RunStatus.SUCCEEDED:
+        raise RunNotPublishableError("Only a run that succeeded can be published.")
+    if run.is_published:
+        return run
+    RankingRun.objects.filter(profile_slug=run.profile_slug, is_published=True).update(is_published=False)
+    run.is_published = True
+    run.published_at = timezone.now()
+    run.published_by = by
+    run.save(update_fields=["is_published", "published_at", "published_by"])
+    transaction.on_commit(lambda: run_published.send(sender=RankingRun, run_id=run.pk))
+    return run
+
+
+def reopen_recompute_window() -> None:
+    """Let the next evidence change queue a recompute again."""
+    cache.delete(RECOMPUTE_LOCK)
+
+
+def ranking_recompute_after_change(*, reason: str = "") -> bool:
+    """Queue one recompute of the default profile after a burst of evidence changes (debounced).
+
+    Returns whether a recompute was queued by this call.
+    """
+    debounce = settings.RANKING_RECOMPUTE_DEBOUNCE_SECONDS
+    if not cache.add(RECOMPUTE_LOCK, reason or "changed", timeout=debounce):
+        return False
+    # If the broker cannot be reached, reopen the window so that the next change tries again; meanwhile the
+    # dashboard shows the ranking as stale, and the nightly run recomputes it.
+    enqueue_on_commit(RECOMPUTE_TASK, countdown=debounce, on_failure=lambda error: reopen_recompute_window())
+    return True

@@ -1,0 +1,49 @@
+"""What if? A profile's settings changed as staff ask, scored at once and stored nowhere."""
+
+from datetime import date
+from typing import Any
+
+import numpy as np
+from django.utils import timezone
+
+from ..criteria import extract
+from ..models import RankingResult, WeightProfile
+from ..profiles import profile_criteria, profile_snapshot
+from ..scoring import evaluate
+from ..selectors import policy_source_codes
+from .runs import method_from
+
+
+def ranking_what_if(*, profile: WeightProfile, overrides: dict[str, Any], as_of: date | None = None) -> list[dict]:
+    """Rank countries with a profile's settings changed as given, storing nothing.
+
+    Scores only, without the Monte Carlo analysis, so that the answer comes back while the user waits; each
+    country's rank in the profile's published run comes with it for comparison.
+    """
+    snapshot = {**profile_snapshot(profile), **overrides}
+    sources = policy_source_codes()
+    inputs = extract(snapshot, profile_criteria(snapshot, sources), as_of=as_of or timezone.localdate())
+    method = method_from(snapshot, method=snapshot["aggregation"], samples=0, seed=0)
+    outcome = evaluate(inputs.problem, method)
+    published = dict(
+        RankingResult.objects.filter(
+            run__profile_slug=profile.slug, run__is_published=True, rank__isnull=False
+        ).values_list("country_id", "rank")
+    )
+    rows = []
+    for row, country in enumerate(inputs.countries):
+        if not np.isfinite(outcome.country_score[row]):
+            continue
+        rank = int(outcome.country_rank[row])
+        before = published.get(country["iso3"])
+        rows.append(
+            {
+                "iso3": country["iso3"],
+                "name": country["name"],
+                "score": float(outcome.country_score[row]),
+                "rank": rank,
+                "published_rank": before,
+                "change": before - rank if before is not None else None,
+            }
+        )
+    return sorted(rows, key=lambda row: (row["rank"], row["name"]))
