@@ -27,8 +27,7 @@ class PolicyPriorityAdmin(admin.ModelAdmin):
 
 @admin.register(WeightProfile)
 class WeightProfileAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "slug", "version", "is_default", "weight_method", "normalization", "aggregation")
-    list_filter = ("is_default", "weight_method", "normalization", "aggregation", "oda_eligible_only")
+    list_display = ("name", "slug", "version", "is_default", "updated_at")
+    list_filter = ("is_default",)
     search_fields = ("name", "slug", "description")
     prepopulated_fields = {"slug": ("name",)}
-    filter_horizontal = ("excluded_countries", "context_indicators")

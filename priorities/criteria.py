@@ -28,6 +28,7 @@ from programs.models import (
 )
 
 from .models import PolicyPriority, PolicyPriorityArea
+from .profile_settings import Imputation, ProfileSettings
 from .profiles import (
     FIELD_NEED,
     FIELD_READINESS,
@@ -91,15 +92,15 @@ class ExtractedInputs:
     digest: str
 
 
-def candidate_pool(settings: Mapping[str, Any]) -> CandidatePool:
+def candidate_pool(settings: ProfileSettings) -> CandidatePool:
     """Countries the profile lets into the ranking, and the others with the reason each is left out."""
-    manual = set(settings.get("excluded_countries", []))
+    manual = set(settings.excluded_countries)
     countries, excluded = [], []
     fields = ("iso3", "name", "region", "subregion", "income_group", "oda_category", "wipo_member")
     for country in Country.objects.order_by("iso3").values(*fields):
-        if settings.get("oda_eligible_only") and country["oda_category"] == Country.OdaCategory.NOT_ELIGIBLE:
+        if settings.oda_eligible_only and country["oda_category"] == Country.OdaCategory.NOT_ELIGIBLE:
             reason = "Not on the OECD-DAC list of ODA recipients"
-        elif settings.get("wipo_members_only") and country["wipo_member"] is not True:
+        elif settings.wipo_members_only and country["wipo_member"] is not True:
             reason = "Not recorded as a WIPO member"
         elif country["iso3"] in manual:
             reason = "Excluded by the weight profile"
@@ -223,7 +224,7 @@ def _latest_indicator_values(codes: Sequence[str], as_of: date) -> dict[tuple[st
     return latest
 
 
-def extract(settings: Mapping[str, Any], criteria: Sequence[Criterion], *, as_of: date) -> ExtractedInputs:
+def extract(settings: ProfileSettings, criteria: Sequence[Criterion], *, as_of: date) -> ExtractedInputs:
     """The candidate pool and raw (country × area) matrix of the given criteria, for one profile at one date.
 
     The criteria come worked out already (a run fixes them when it is requested), so the matrix has exactly
@@ -237,7 +238,7 @@ def extract(settings: Mapping[str, Any], criteria: Sequence[Criterion], *, as_of
     areas = list(CooperationArea.objects.order_by("position", "code").values("id", "code", "name"))
     country_index = {country["iso3"]: row for row, country in enumerate(pool.countries)}
     area_index = {area["id"]: column for column, area in enumerate(areas)}
-    half_life = int(settings["recency_half_life_days"])
+    half_life = settings.recency_half_life_days
     shape = (len(country_index), len(area_index))
     columns: dict[str, np.ndarray] = {}
 
@@ -301,9 +302,8 @@ def extract(settings: Mapping[str, Any], criteria: Sequence[Criterion], *, as_of
         raw = raw.reshape(0, len(criteria))
 
     groups = None
-    imputation = settings.get("imputation", "none")
-    if imputation in ("region", "income_group"):
-        key = "region" if imputation == "region" else "income_group"
+    if settings.imputation in (Imputation.REGION, Imputation.INCOME_GROUP):
+        key = "region" if settings.imputation == Imputation.REGION else "income_group"
         labels = {value: label for label, value in enumerate(sorted({c[key] for c in pool.countries}))}
         country_labels = np.array([labels[c[key]] for c in pool.countries], dtype=int)
         groups = country_labels[country_of_pair] * max(shape[1], 1) + area_of_pair
@@ -326,13 +326,13 @@ def extract(settings: Mapping[str, Any], criteria: Sequence[Criterion], *, as_of
     )
 
 
-def inputs_digest(problem: DecisionProblem, countries, areas, settings: Mapping[str, Any], as_of: date) -> str:
+def inputs_digest(problem: DecisionProblem, countries, areas, settings: ProfileSettings, as_of: date) -> str:
     """SHA-256 over everything the scores depend on except the method, samples and seed."""
     digest = hashlib.sha256()
     digest.update(repr([country["iso3"] for country in countries]).encode())
     digest.update(repr([area["code"] for area in areas]).encode())
     digest.update(repr([(c.code, round(c.weight, 12), c.direction) for c in problem.criteria]).encode())
-    digest.update(repr(sorted((key, repr(value)) for key, value in settings.items())).encode())
+    digest.update(repr(sorted((key, repr(value)) for key, value in settings.to_json().items())).encode())
     digest.update(as_of.isoformat().encode())
     digest.update(np.ascontiguousarray(problem.raw).tobytes())
     if problem.impute_group_of_pair is not None:

@@ -1,7 +1,6 @@
 """Policy sources and their priorities, and the weight profiles that turn them into a ranking."""
 
-from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.conf import settings as django_settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +8,19 @@ from simple_history.models import HistoricalRecords
 
 from countries.models import Country, CountryGroup
 from programs.models import CooperationArea
+
+from .profile_settings import (
+    Aggregation,
+    Imputation,
+    Normalization,
+    ProfileSettings,
+    WeightMethod,
+    setting_constraints,
+)
+
+
+def default_settings_json() -> dict:
+    return ProfileSettings().to_json()
 
 
 class PolicySource(models.Model):
@@ -92,30 +104,6 @@ class PolicyPriorityArea(models.Model):
         return f"{self.priority.code} → {self.area.code} ({self.relevance:g})"
 
 
-class WeightMethod(models.TextChoices):
-    DIRECT = "direct", _("Direct weights")
-    EQUAL = "equal", _("Equal weights")
-    AHP = "ahp", _("AHP pairwise comparisons")
-
-
-class Normalization(models.TextChoices):
-    MIN_MAX = "minmax", _("Min-max")
-    Z_SCORE = "zscore", _("z-score")
-    PERCENTILE = "percentile", _("Percentile rank")
-
-
-class Aggregation(models.TextChoices):
-    WAM = "wam", _("Weighted arithmetic mean")
-    WGM = "wgm", _("Weighted geometric mean")
-    TOPSIS = "topsis", _("TOPSIS")
-
-
-class Imputation(models.TextChoices):
-    NONE = "none", _("No imputation")
-    REGION = "region", _("Mean of the region")
-    INCOME_GROUP = "income_group", _("Mean of the income group")
-
-
 class WeightProfile(models.Model):
     """A named, versioned way of weighing the criteria and policy sources, with its candidate-pool rules."""
 
@@ -123,74 +111,19 @@ class WeightProfile(models.Model):
     Normalization = Normalization
     Aggregation = Aggregation
     Imputation = Imputation
+    # What `settings` holds: the one list of a profile's settings.
+    settings_class = ProfileSettings
 
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     is_default = models.BooleanField(_("default profile"), default=False)
-    weight_method = models.CharField(
-        _("weight method"), max_length=10, choices=WeightMethod.choices, default=WeightMethod.DIRECT
-    )
-    criterion_weights = models.JSONField(
-        _("criterion weights"), default=dict, blank=True, help_text=_("Criterion code → weight.")
-    )
-    source_weights = models.JSONField(
-        _("policy-source weights"), default=dict, blank=True, help_text=_("Policy-source code → weight.")
-    )
-    criterion_directions = models.JSONField(
-        _("criterion directions"),
-        default=dict,
-        blank=True,
-        help_text=_("Criterion code → 'benefit' or 'cost'; criteria not named are benefits."),
-    )
-    ahp_matrix = models.JSONField(
-        _("AHP pairwise matrix"),
-        default=dict,
-        blank=True,
-        help_text=_("Criterion codes and the upper triangle of Saaty judgements."),
-    )
-    context_indicators = models.ManyToManyField(
-        "countries.Indicator", related_name="weight_profiles", verbose_name=_("context indicators"), blank=True
-    )
-    normalization = models.CharField(
-        _("normalisation"), max_length=12, choices=Normalization.choices, default=Normalization.MIN_MAX
-    )
-    aggregation = models.CharField(_("aggregation"), max_length=8, choices=Aggregation.choices, default=Aggregation.WAM)
-    imputation = models.CharField(_("imputation"), max_length=14, choices=Imputation.choices, default=Imputation.NONE)
-    # The validators repeat the check constraints below, so that a form names the field at fault instead of
-    # reporting a violated constraint.
-    coverage_threshold = models.FloatField(
-        _("coverage threshold"),
-        default=0.7,
-        validators=[MinValueValidator(0), MaxValueValidator(1)],
-        help_text=_("Share of the total weight (0–1) an alternative needs data for to be ranked."),
-    )
-    recency_half_life_days = models.PositiveIntegerField(
-        _("recency half-life (days)"), default=730, validators=[MinValueValidator(1)]
-    )
-    top_k_areas = models.PositiveSmallIntegerField(
-        _("areas counted per country"),
-        default=3,
-        validators=[MinValueValidator(1)],
-        help_text=_("A country scores the mean of its top-k areas."),
-    )
-    monte_carlo_samples = models.PositiveIntegerField(
-        _("Monte Carlo samples"), default=1000, validators=[MaxValueValidator(100000)]
-    )
-    weight_concentration = models.FloatField(
-        _("weight concentration"),
-        default=100.0,
-        help_text=_("Dirichlet concentration around the weights; higher means less perturbation."),
-    )
-    vary_method = models.BooleanField(_("also vary normalisation and aggregation"), default=False)
-    oda_eligible_only = models.BooleanField(_("ODA recipients only"), default=True)
-    wipo_members_only = models.BooleanField(_("WIPO members only"), default=False)
-    excluded_countries = models.ManyToManyField(
-        Country, related_name="excluded_from_profiles", verbose_name=_("excluded countries"), blank=True
+    settings = models.JSONField(
+        _("settings"), default=default_settings_json, help_text=_("The profile's settings (see ProfileSettings).")
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+        django_settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         related_name="weight_profiles",
         verbose_name=_("created by"),
@@ -199,31 +132,27 @@ class WeightProfile(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords(m2m_fields=[excluded_countries])
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("weight profile")
         verbose_name_plural = _("weight profiles")
         ordering = ["-is_default", "name"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(coverage_threshold__gte=0, coverage_threshold__lte=1), name="profile_coverage_0_1"
-            ),
-            models.CheckConstraint(condition=Q(recency_half_life_days__gte=1), name="profile_half_life_positive"),
-            models.CheckConstraint(condition=Q(top_k_areas__gte=1), name="profile_top_k_positive"),
-            models.CheckConstraint(condition=Q(weight_concentration__gt=0), name="profile_concentration_positive"),
-            models.CheckConstraint(condition=Q(monte_carlo_samples__lte=100000), name="profile_samples_bounded"),
-            models.CheckConstraint(
-                condition=Q(weight_method__in=WeightMethod.values), name="profile_weight_method_known"
-            ),
-            models.CheckConstraint(condition=Q(normalization__in=Normalization.values), name="profile_norm_known"),
-            models.CheckConstraint(condition=Q(aggregation__in=Aggregation.values), name="profile_aggregation_known"),
-            models.CheckConstraint(condition=Q(imputation__in=Imputation.values), name="profile_imputation_known"),
+            *setting_constraints(ProfileSettings, field="settings", prefix="profile"),
             models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True), name="profile_one_default"),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} (v{self.version})"
+
+    def clean(self) -> None:
+        self.settings = self.settings_class.from_json(self.settings).to_json()
+
+    @property
+    def config(self) -> ProfileSettings:
+        """The profile's settings, typed and checked."""
+        return self.settings_class.from_json(self.settings, strict=False)
 
 
 class RunStatus(models.TextChoices):
@@ -274,7 +203,7 @@ class RankingRun(models.Model):
     )
     trigger = models.CharField(_("started by"), max_length=12, choices=RunTrigger.choices, default=RunTrigger.MANUAL)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+        django_settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         related_name="ranking_runs",
         verbose_name=_("created by"),
@@ -304,7 +233,7 @@ class RankingRun(models.Model):
     is_published = models.BooleanField(_("published"), default=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+        django_settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("published by"),

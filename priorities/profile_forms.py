@@ -1,17 +1,24 @@
-"""The weight-profile form: direct weights or an AHP pairwise matrix over the criterion groups, validated by the
-same code that scores (so a profile that saves is a profile that ranks)."""
+"""The weight-profile form: the profile's name, its settings (one input per setting that ProfileSettings marks
+for the form, built from the setting's type, bounds and help text), and direct weights or an AHP pairwise matrix
+over the criterion groups, validated by the same code that scores (so a profile that saves is a profile that
+ranks)."""
 
+import dataclasses
 from itertools import combinations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .models import PolicySource, WeightMethod, WeightProfile
+from .models import WeightProfile
+from .profile_settings import Group, Kind, ProfileSettings, WeightMethod, clean_value
 from .profiles import DEFAULT_CRITERION_WEIGHTS, EVIDENCE_CRITERIA, POLICY, criterion_label, profile_criteria
 from .scoring import InconsistentJudgementsError, ScoringError
 from .scoring.weights import CONSISTENCY_LIMIT, ahp_weights, pairwise_matrix
-from .services.profiles import PROFILE_FORM_FIELDS
+from .selectors import policy_source_codes, policy_source_names
+from .services import ProfileIdentity
 
 GROUPS = (POLICY, *EVIDENCE_CRITERIA)
 GROUP_LABELS = {POLICY: _("Policy alignment (all sources)")}
@@ -40,20 +47,42 @@ def judgement_field_name(first: str, second: str) -> str:
 PAIRS = list(combinations(GROUPS, 2))
 
 
+def setting_form_field(spec: dataclasses.Field, initial: Any) -> forms.Field:
+    """The input for one setting, from its kind, bounds and help text; `clean_value` checks it fully."""
+    meta = spec.metadata
+    common = {"label": capfirst(meta["label"]), "help_text": meta["help_text"], "initial": initial}
+    kind = meta["kind"]
+    if kind == Kind.CHOICE:
+        return forms.ChoiceField(choices=meta["choices"].choices, **common)
+    if kind == Kind.FLAG:
+        return forms.BooleanField(required=False, **common)
+    bounds = {"min_value": meta["minimum"], "max_value": meta["maximum"]}
+    if kind == Kind.INTEGER:
+        return forms.IntegerField(**bounds, **common)
+    if kind == Kind.NUMBER:
+        return forms.FloatField(**bounds, **common)
+    raise ValueError(f"Setting {spec.name} of kind {kind!r} has no plain input; mark it in_form=False.")
+
+
 class WeightProfileForm(forms.ModelForm):
     class Meta:
         model = WeightProfile
-        # The weights themselves come from the fields built in __init__, not from the model's JSON fields.
-        fields = [name for name in PROFILE_FORM_FIELDS if name not in ("criterion_weights", "ahp_matrix")]
+        fields = ["name", "slug", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, base: ProfileSettings | None = None, **kwargs) -> None:
+        """`base` holds the settings the form does not show; by default the instance's (or the defaults)."""
         super().__init__(*args, **kwargs)
+        settings_class = WeightProfile.settings_class
+        self.base = base or (self.instance.config if self.instance.pk else settings_class())
+        self.setting_specs = [spec for spec in settings_class.specs() if spec.metadata["in_form"]]
+        for spec in self.setting_specs:
+            self.fields[spec.name] = setting_form_field(spec, getattr(self.base, spec.name))
         weight_method = self.fields["weight_method"]
         assert isinstance(weight_method, forms.ChoiceField)  # noqa: S101 - narrows the type for mypy
         weight_method.choices = [(value, label) for value, label in WeightMethod.choices if value != WeightMethod.EQUAL]
-        source_names = dict(PolicySource.objects.values_list("code", "name"))
-        weights = (self.instance.criterion_weights if self.instance.pk else None) or DEFAULT_CRITERION_WEIGHTS
+        source_names = policy_source_names()
+        weights = self.base.criterion_weights or DEFAULT_CRITERION_WEIGHTS
         for code in GROUPS:
             self.fields[weight_field_name(code)] = forms.FloatField(
                 label=GROUP_LABELS.get(code) or criterion_label(code, source_names),
@@ -62,7 +91,7 @@ class WeightProfileForm(forms.ModelForm):
                 required=False,
                 initial=weights.get(code, 0),
             )
-        judgements = (self.instance.ahp_matrix or {}).get("judgements", {}) if self.instance.pk else {}
+        judgements = self.base.ahp_matrix.get("judgements", {})
         for first, second in PAIRS:
             given = judgements.get(first, {}).get(second, 1)
             self.fields[judgement_field_name(first, second)] = forms.TypedChoiceField(
@@ -76,6 +105,17 @@ class WeightProfileForm(forms.ModelForm):
             )
         self.inconsistent_fields: set[str] = set()
         self.consistency: dict[str, Any] | None = None
+        self.settings: ProfileSettings | None = None
+
+    def setting_fields(self, group: str) -> list[forms.BoundField]:
+        """The plain setting inputs of one group (Group.METHOD, Group.POOL), in the order ProfileSettings lists them."""
+        return [self[spec.name] for spec in self.setting_specs if spec.metadata["group"] == group]
+
+    def method_fields(self) -> list[forms.BoundField]:
+        return self.setting_fields(Group.METHOD)
+
+    def pool_fields(self) -> list[forms.BoundField]:
+        return self.setting_fields(Group.POOL)
 
     def mark_inconsistent(self, names: set[str]) -> None:
         """Highlight the judgements that disagree most with the others."""
@@ -118,26 +158,36 @@ class WeightProfileForm(forms.ModelForm):
         self.consistency = consistency
         return consistency
 
+    def _clean_settings(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Each shown setting checked as ProfileSettings checks it, errors on its own field."""
+        values = {}
+        for spec in self.setting_specs:
+            if spec.name not in data:
+                continue  # the field's own validation failed and said why
+            try:
+                values[spec.name] = clean_value(spec, data[spec.name])
+            except ValidationError as error:
+                self.add_error(spec.name, error)
+        return values
+
     def clean(self):
         data = super().clean()
+        values = self._clean_settings(data)
         method = data.get("weight_method")
         try:
             if method == WeightMethod.AHP:
                 consistency = self.check_consistency()
-                data["criterion_weights"] = {}
-                data["ahp_matrix"] = {"criteria": list(GROUPS), "judgements": self.judgements()}
+                values["criterion_weights"] = {}
+                values["ahp_matrix"] = {"criteria": list(GROUPS), "judgements": self.judgements()}
                 if consistency["ratio"] > CONSISTENCY_LIMIT:
                     self.mark_inconsistent({judgement_field_name(*pair) for pair in consistency["worst"]})
             else:
-                weights = {code: data.get(weight_field_name(code)) or 0.0 for code in GROUPS}
-                data["criterion_weights"] = weights
-                data["ahp_matrix"] = {}
-            settings = {
-                "weight_method": method,
-                "criterion_weights": data["criterion_weights"],
-                "ahp_matrix": data["ahp_matrix"],
-            }
-            profile_criteria(settings, list(PolicySource.objects.values_list("code", flat=True)))
+                values["criterion_weights"] = {code: data.get(weight_field_name(code)) or 0.0 for code in GROUPS}
+                values["ahp_matrix"] = {}
+            if self.errors:
+                return data
+            self.settings = self.base.replace(**values)
+            profile_criteria(self.settings, policy_source_codes())
         except InconsistentJudgementsError as error:
             for name in self.inconsistent_fields:
                 self.add_error(name, _("Inconsistent with the other judgements."))
@@ -149,19 +199,15 @@ class WeightProfileForm(forms.ModelForm):
                 self.add_error(None, error.message)
         return data
 
-    def snapshot_overrides(self) -> dict[str, Any]:
-        """The settings a what-if run scores with, from the form as it stands."""
+    def profile_settings(self) -> ProfileSettings:
+        """The settings the form describes (call after is_valid())."""
+        if self.settings is None:
+            raise ValueError("The form has no valid settings.")
+        return self.settings
+
+    def identity(self) -> ProfileIdentity:
         data = self.cleaned_data
-        return {
-            "weight_method": data["weight_method"],
-            "criterion_weights": data["criterion_weights"],
-            "ahp_matrix": data["ahp_matrix"],
-            "normalization": data["normalization"],
-            "aggregation": data["aggregation"],
-            "coverage_threshold": data["coverage_threshold"],
-            "top_k_areas": data["top_k_areas"],
-            "oda_eligible_only": data["oda_eligible_only"],
-        }
+        return ProfileIdentity(name=data["name"], slug=data["slug"], description=data.get("description", ""))
 
 
 def closest_choice(value: float) -> str:

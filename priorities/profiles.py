@@ -6,24 +6,43 @@ A profile weighs criterion *groups*: `policy` (split over the policy sources by 
 source directly with `policy.<source>`.
 """
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import WeightMethod, WeightProfile
-from .scoring import BENEFIT, COST, Criterion, ScoringError
+from .models import WeightProfile
+from .profile_settings import (
+    DEFAULT_CRITERION_WEIGHTS,
+    EVIDENCE_CRITERIA,
+    FIELD_NEED,
+    FIELD_READINESS,
+    HISTORY_CONTINUITY,
+    HISTORY_STAGE,
+    NEEDS_STAKEHOLDER,
+    POLICY,
+    ProfileSettings,
+    WeightMethod,
+)
+from .scoring import BENEFIT, Criterion, ScoringError
 from .scoring.weights import ahp_weights_checked, direct_weights, equal_weights
 
-POLICY = "policy"
-FIELD_NEED = "field.need"
-FIELD_READINESS = "field.readiness"
-NEEDS_STAKEHOLDER = "needs.stakeholder"
-HISTORY_CONTINUITY = "history.continuity"
-HISTORY_STAGE = "history.stage"
-EVIDENCE_CRITERIA = (FIELD_NEED, FIELD_READINESS, NEEDS_STAKEHOLDER, HISTORY_CONTINUITY, HISTORY_STAGE)
+__all__ = [
+    "DEFAULT_CRITERION_WEIGHTS",
+    "EVIDENCE_CRITERIA",
+    "FIELD_NEED",
+    "FIELD_READINESS",
+    "HISTORY_CONTINUITY",
+    "HISTORY_STAGE",
+    "NEEDS_STAKEHOLDER",
+    "POLICY",
+    "criteria_from_json",
+    "criteria_to_json",
+    "criterion_label",
+    "profile_criteria",
+    "profile_snapshot",
+]
 
 CRITERION_LABELS = {
     FIELD_NEED: gettext_lazy("Need assessed on mission"),
@@ -44,70 +63,23 @@ def criterion_label(code: str, source_names: Mapping[str, str]) -> str:
     return _("Context: %(indicator)s") % {"indicator": name}
 
 
-# The weights a new profile starts from: what a JPO planner would call a balanced view.
-DEFAULT_CRITERION_WEIGHTS = {
-    POLICY: 0.30,
-    FIELD_NEED: 0.20,
-    FIELD_READINESS: 0.15,
-    NEEDS_STAKEHOLDER: 0.15,
-    HISTORY_CONTINUITY: 0.10,
-    HISTORY_STAGE: 0.10,
-}
-
-
 def profile_snapshot(profile: WeightProfile) -> dict[str, Any]:
     """Everything about a profile a run depends on, as plain JSON, copied into the run."""
-    return {
-        "slug": profile.slug,
-        "name": profile.name,
-        "version": profile.version,
-        "weight_method": profile.weight_method,
-        "criterion_weights": dict(profile.criterion_weights),
-        "source_weights": dict(profile.source_weights),
-        "criterion_directions": dict(profile.criterion_directions),
-        "ahp_matrix": dict(profile.ahp_matrix),
-        "context_indicators": sorted(profile.context_indicators.values_list("code", flat=True)),
-        "normalization": profile.normalization,
-        "aggregation": profile.aggregation,
-        "imputation": profile.imputation,
-        "coverage_threshold": profile.coverage_threshold,
-        "recency_half_life_days": profile.recency_half_life_days,
-        "top_k_areas": profile.top_k_areas,
-        "monte_carlo_samples": profile.monte_carlo_samples,
-        "weight_concentration": profile.weight_concentration,
-        "vary_method": profile.vary_method,
-        "oda_eligible_only": profile.oda_eligible_only,
-        "wipo_members_only": profile.wipo_members_only,
-        "excluded_countries": sorted(profile.excluded_countries.values_list("iso3", flat=True)),
-    }
-
-
-def _number(value: Any, *, what: str, field: str) -> float:
-    if isinstance(value, bool):
-        raise ScoringError(f"The weight of {what} must be a number.", field=field)
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ScoringError(f"The weight of {what} must be a number.", field=field) from None
-    if not math.isfinite(number):
-        raise ScoringError(f"The weight of {what} must be a finite number (not NaN or infinity).", field=field)
-    if number < 0:
-        raise ScoringError(f"The weight of {what} cannot be negative.", field=field)
-    return number
+    return {"slug": profile.slug, "name": profile.name, "version": profile.version, **profile.config.to_json()}
 
 
 def group_codes(context_indicators: Sequence[str]) -> list[str]:
     return [POLICY, *EVIDENCE_CRITERIA, *(f"context.{code}" for code in context_indicators)]
 
 
-def _group_weights(settings: Mapping[str, Any], sources: Sequence[str]) -> dict[str, float]:
+def _group_weights(settings: ProfileSettings, sources: Sequence[str]) -> dict[str, float]:
     """Weights of the criterion groups (and of any source weighed directly), before splitting `policy`."""
-    groups = group_codes(settings.get("context_indicators", []))
-    method = settings.get("weight_method", WeightMethod.DIRECT)
+    groups = group_codes(settings.context_indicators)
+    method = settings.weight_method
     if method == WeightMethod.EQUAL:
         return dict(zip(groups, equal_weights(len(groups)).tolist(), strict=True))
     if method == WeightMethod.AHP:
-        matrix = settings.get("ahp_matrix") or {}
+        matrix = settings.ahp_matrix
         codes = list(matrix.get("criteria") or groups)
         unknown = sorted(set(codes) - set(groups))
         if unknown:
@@ -116,31 +88,29 @@ def _group_weights(settings: Mapping[str, Any], sources: Sequence[str]) -> dict[
         return dict(zip(codes, result.weights.tolist(), strict=True))
     if method != WeightMethod.DIRECT:
         raise ScoringError(f"Unknown weight method {method!r}.", field="weight_method")
-    weights = settings.get("criterion_weights") or DEFAULT_CRITERION_WEIGHTS
+    weights = settings.criterion_weights or DEFAULT_CRITERION_WEIGHTS
     allowed = set(groups) | {f"{POLICY}.{source}" for source in sources}
     unknown = sorted(set(weights) - allowed)
     if unknown:
         raise ScoringError(f"Unknown criterion: {', '.join(unknown)}.", field="criterion_weights", details=unknown)
-    values = {code: _number(value, what=code, field="criterion_weights") for code, value in weights.items()}
+    values = {code: float(value) for code, value in weights.items()}
     direct_weights(list(values.values()))
     return values
 
 
-def profile_criteria(settings: Mapping[str, Any], sources: Sequence[str]) -> tuple[Criterion, ...]:
+def profile_criteria(settings: ProfileSettings, sources: Sequence[str]) -> tuple[Criterion, ...]:
     """The criteria a profile scores, with weights summing to 1, in a stable order.
 
-    Raises ScoringError naming the field for NaN, negative or all-zero weights, unknown criteria or
-    sources, inconsistent AHP judgements and unknown directions.
+    The settings' values are checked already (ProfileSettings); what is checked here needs the criteria:
+    all-zero weights, unknown criteria or sources and inconsistent AHP judgements raise ScoringError naming
+    the setting.
     """
     groups = _group_weights(settings, sources)
-    source_weights_given = settings.get("source_weights") or {}
+    source_weights_given = settings.source_weights
     unknown_sources = sorted(set(source_weights_given) - set(sources))
     if unknown_sources:
         raise ScoringError(f"Unknown policy source: {', '.join(unknown_sources)}.", field="source_weights")
-    source_weights = {
-        source: _number(source_weights_given.get(source, 1.0), what=source, field="source_weights")
-        for source in sources
-    }
+    source_weights = {source: float(source_weights_given.get(source, 1.0)) for source in sources}
     source_total = sum(source_weights.values())
     policy_weight = groups.pop(POLICY, 0.0)
     if policy_weight > 0 and source_total <= 0:
@@ -153,10 +123,7 @@ def profile_criteria(settings: Mapping[str, Any], sources: Sequence[str]) -> tup
     weights.update(groups)
     normalised = direct_weights(list(weights.values()))
 
-    directions = settings.get("criterion_directions") or {}
-    for code, direction in directions.items():
-        if direction not in (BENEFIT, COST):
-            raise ScoringError(f"The direction of {code} must be 'benefit' or 'cost'.", field="criterion_directions")
+    directions = settings.criterion_directions
     unknown_directions = sorted(set(directions) - set(weights) - {POLICY})
     if unknown_directions:
         raise ScoringError(f"Unknown criterion: {', '.join(unknown_directions)}.", field="criterion_directions")

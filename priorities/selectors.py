@@ -118,6 +118,11 @@ def policy_source_codes() -> list[str]:
     return list(PolicySource.objects.order_by("position", "code").values_list("code", flat=True))
 
 
+def policy_source_names() -> dict[str, str]:
+    """Policy source code → name, for criterion labels."""
+    return dict(PolicySource.objects.values_list("code", "name"))
+
+
 def policy_priorities_naming(country: Country) -> QuerySet[PolicyPriority]:
     """Policy priorities that name the country, or a group it belongs to, with the areas they favour."""
     return (

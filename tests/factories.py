@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from countries.models import Country, Indicator, IndicatorValue
 from priorities.models import PolicyPriority, PolicyPriorityArea, RankingRun, WeightProfile
+from priorities.profile_settings import ProfileSettings
 from priorities.profiles import profile_snapshot
 from programs.models import (
     AreaAssessment,
@@ -137,11 +138,20 @@ class PolicyPriorityAreaFactory(factory.django.DjangoModelFactory):
 
 
 class WeightProfileFactory(factory.django.DjangoModelFactory):
+    """A profile; any setting may be given by name (`top_k_areas=5`) and is written into its settings as given,
+    unchecked, so that tests can also write what the database must refuse."""
+
     class Meta:
         model = WeightProfile
 
     slug = factory.Sequence(lambda n: f"profile-{n}")
     name = factory.Sequence(lambda n: f"Profile {n}")
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        given = {name: kwargs.pop(name) for name in ProfileSettings.names() if name in kwargs}
+        kwargs["settings"] = {**ProfileSettings().to_json(), **kwargs.get("settings", {}), **given}
+        return kwargs
 
 
 class RankingRunFactory(factory.django.DjangoModelFactory):

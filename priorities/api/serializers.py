@@ -1,11 +1,14 @@
 """API representations of policy sources, weight profiles, ranking runs and their decision matrix (DESIGN §4)."""
 
+import dataclasses
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from hipoc.serializers import StrictSerializerMixin
 
 from ..models import Aggregation, AreaResult, PolicyPriority, PolicySource, RankingResult, RankingRun, WeightProfile
+from ..profile_settings import Group, Kind
 
 
 class PolicyPrioritySerializer(serializers.ModelSerializer):
@@ -26,29 +29,40 @@ class PolicySourceSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "official_title", "issuer", "issued", "citation", "priorities"]
 
 
+def setting_serializer_field(spec: dataclasses.Field) -> serializers.Field:
+    """A read-only API field for one profile setting, typed from its kind so that the schema describes it."""
+    meta = spec.metadata
+    common = {"source": f"config.{spec.name}", "read_only": True, "help_text": str(meta["help_text"] or meta["label"])}
+    kind = meta["kind"]
+    if kind == Kind.CHOICE:
+        return serializers.ChoiceField(choices=meta["choices"].choices, **common)
+    if kind == Kind.INTEGER:
+        return serializers.IntegerField(**common)
+    if kind == Kind.NUMBER:
+        return serializers.FloatField(**common)
+    if kind == Kind.FLAG:
+        return serializers.BooleanField(**common)
+    if kind == Kind.WEIGHTS:
+        return serializers.DictField(child=serializers.FloatField(), **common)
+    if kind == Kind.DIRECTIONS:
+        return serializers.DictField(child=serializers.ChoiceField(choices=["benefit", "cost"]), **common)
+    if kind == Kind.CODES:
+        return serializers.ListField(child=serializers.CharField(), **common)
+    return serializers.JSONField(**common)
+
+
 class WeightProfileSerializer(serializers.ModelSerializer):
+    """A profile: its identity, then one field per setting of ProfileSettings."""
+
     class Meta:
         model = WeightProfile
-        fields = [
-            "slug",
-            "name",
-            "description",
-            "version",
-            "is_default",
-            "weight_method",
-            "criterion_weights",
-            "source_weights",
-            "criterion_directions",
-            "normalization",
-            "aggregation",
-            "coverage_threshold",
-            "recency_half_life_days",
-            "top_k_areas",
-            "monte_carlo_samples",
-            "weight_concentration",
-            "oda_eligible_only",
-            "wipo_members_only",
-        ]
+        fields = ["slug", "name", "description", "version", "is_default"]
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        for spec in WeightProfile.settings_class.specs():
+            fields[spec.name] = setting_serializer_field(spec)
+        return fields
 
 
 class RankingResultSerializer(serializers.ModelSerializer):
@@ -161,15 +175,15 @@ class MatrixSerializer(serializers.ModelSerializer):
         fields = ["id", "method", "normalization", "parameters", "criteria", "alternatives"]
 
     def get_parameters(self, run: RankingRun) -> dict:
-        settings = run.profile_settings
+        """The run's method and candidate-pool settings (its weights are the criteria), samples, seed and date."""
+        settings_class = WeightProfile.settings_class
+        settings = settings_class.from_snapshot(run.profile_settings).to_json()
+        # The settings that shape the weights are left out: the run's criteria carry their outcome.
+        shaping_weights = set(settings_class.names(group=Group.WEIGHTS))
         return {
-            "coverage_threshold": settings["coverage_threshold"],
-            "top_k_areas": settings["top_k_areas"],
-            "recency_half_life_days": settings["recency_half_life_days"],
-            "imputation": settings["imputation"],
+            **{name: value for name, value in settings.items() if name not in shaping_weights},
             "samples": run.samples,
             "seed": run.seed,
-            "weight_concentration": settings["weight_concentration"],
             "as_of": run.as_of.isoformat(),
             "missing_values": "a missing value drops out and the other weights are rescaled to sum to 1",
         }

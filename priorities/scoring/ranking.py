@@ -2,9 +2,14 @@
 
 import numpy as np
 
+# Scores closer than this are tied: the same score reached by sums taken in a different order may differ in its
+# last bits (0.5 and 0.5000000000000001), and must not decide a rank.
+TIE_TOLERANCE = 1e-12
+
 
 def competition_ranks(scores: np.ndarray) -> np.ndarray:
-    """Rank 1 for the highest score in each row; ties share the best rank ("1224"); NaN scores get NaN.
+    """Rank 1 for the highest score in each row; ties (within TIE_TOLERANCE) share the best rank ("1224"); NaN
+    scores get NaN.
 
     The result does not depend on the order of the alternatives.
     """
@@ -15,7 +20,8 @@ def competition_ranks(scores: np.ndarray) -> np.ndarray:
     order = np.argsort(-keyed, axis=1)
     ordered = np.take_along_axis(keyed, order, axis=1)
     starts_new_group = np.ones_like(ordered, dtype=bool)
-    starts_new_group[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    with np.errstate(invalid="ignore"):  # -inf - -inf for the NaN scores, which are ranked NaN below anyway
+        starts_new_group[:, 1:] = (ordered[:, :-1] - ordered[:, 1:]) > TIE_TOLERANCE
     positions = np.broadcast_to(np.arange(columns), (rows, columns))
     ranks_in_order = np.maximum.accumulate(np.where(starts_new_group, positions, 0), axis=1) + 1
     ranks = np.empty((rows, columns))

@@ -1,6 +1,12 @@
 """Writes to priorities. Each function is one action, atomic, validated before it saves."""
 
-from .profiles import DEFAULT_PROFILE_SLUG, default_profile, weight_profile_ensure_default, weight_profile_save
+from .profiles import (
+    DEFAULT_PROFILE_SLUG,
+    ProfileIdentity,
+    default_profile,
+    weight_profile_ensure_default,
+    weight_profile_save,
+)
 from .reference import policy_load_reference_data, reference_data_load
 from .runs import (
     RECOMPUTE_LOCK,
@@ -20,6 +26,7 @@ from .what_if import ranking_what_if
 __all__ = [
     "DEFAULT_PROFILE_SLUG",
     "RECOMPUTE_LOCK",
+    "ProfileIdentity",
     "RunNotPublishableError",
     "code_version",
     "default_profile",

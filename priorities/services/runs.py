@@ -7,10 +7,10 @@ tasks call the services, not the other way round.
 import time
 from datetime import date, timedelta
 from importlib import metadata
-from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -21,6 +21,7 @@ from hipoc.queue import enqueue_on_commit
 
 from ..criteria import extract
 from ..models import RankingRun, RunStatus, RunTrigger, WeightProfile
+from ..profile_settings import ProfileSettings
 from ..profiles import criteria_from_json, criteria_to_json, profile_criteria, profile_snapshot
 from ..results import results_copy, results_store
 from ..scoring import ENGINE_VERSION, Method, ScoringError, evaluate
@@ -54,18 +55,39 @@ def code_version() -> str:
     return f"hipoc {package} / engine {ENGINE_VERSION}"
 
 
-def method_from(snapshot: dict[str, Any], *, method: str, samples: int, seed: int) -> Method:
-    concentration = snapshot["weight_concentration"]
+def method_from(settings: ProfileSettings, *, method: str, samples: int, seed: int) -> Method:
+    """The engine's method: the profile's settings, with the aggregation, samples and seed of this run."""
     return Method(
-        normalization=snapshot["normalization"],
+        normalization=settings.normalization,
         aggregation=method,
-        coverage_threshold=snapshot["coverage_threshold"],
-        top_k=snapshot["top_k_areas"],
+        coverage_threshold=settings.coverage_threshold,
+        top_k=settings.top_k_areas,
         samples=samples,
-        concentration=concentration,
-        vary_method=snapshot["vary_method"],
+        concentration=settings.weight_concentration,
+        vary_method=settings.vary_method,
         seed=seed,
     )
+
+
+def _refusal(error: ValidationError) -> ScoringError:
+    field, messages = next(iter(error.message_dict.items()))
+    return ScoringError(str(messages[0]), field=field)
+
+
+def settings_of(profile: WeightProfile) -> ProfileSettings:
+    """A profile's settings, or a ScoringError naming the first setting at fault (a row written past the form)."""
+    try:
+        return profile.config
+    except ValidationError as error:
+        raise _refusal(error) from error
+
+
+def run_settings(run: RankingRun) -> ProfileSettings:
+    """The settings a run was requested with, as copied into it."""
+    try:
+        return WeightProfile.settings_class.from_snapshot(run.profile_settings)
+    except ValidationError as error:
+        raise _refusal(error) from error
 
 
 @transaction.atomic
@@ -84,22 +106,23 @@ def ranking_run_request(
 
     A bad profile raises ScoringError and writes nothing.
     """
+    config = settings_of(profile)
     snapshot = profile_snapshot(profile)
-    method = method or snapshot["aggregation"]
-    samples = snapshot["monte_carlo_samples"] if samples is None else samples
+    method = method or config.aggregation
+    samples = config.monte_carlo_samples if samples is None else samples
     seed = int(seed if seed is not None else settings.RANKING_DEFAULT_SEED)
     as_of = as_of or timezone.localdate()
-    validate_method(method_from(snapshot, method=method, samples=samples, seed=seed))
+    validate_method(method_from(config, method=method, samples=samples, seed=seed))
     # The criteria are fixed here, once: a policy source added before the run executes does not change them.
     sources = policy_source_codes()
-    criteria = profile_criteria(snapshot, sources)
+    criteria = profile_criteria(config, sources)
     run = RankingRun(
         profile=profile,
         profile_slug=profile.slug,
         profile_version=profile.version,
         profile_settings=snapshot,
         method=method,
-        normalization=snapshot["normalization"],
+        normalization=config.normalization,
         parameters={"publish_when_done": publish},
         seed=seed,
         samples=samples,
@@ -155,7 +178,8 @@ def ranking_run_execute(*, run_id: int) -> RankingRun:
     queries_before = len(connection.queries) if settings.DEBUG else None
     try:
         started = time.perf_counter()
-        inputs = extract(run.profile_settings, criteria_from_json(run.criteria), as_of=run.as_of)
+        config = run_settings(run)
+        inputs = extract(config, criteria_from_json(run.criteria), as_of=run.as_of)
         timings["extract"] = time.perf_counter() - started
         _progress(run, 40)
 
@@ -164,7 +188,7 @@ def ranking_run_execute(*, run_id: int) -> RankingRun:
         outcome = None
         if twin is None:
             outcome = evaluate(
-                inputs.problem, method_from(run.profile_settings, method=run.method, samples=run.samples, seed=run.seed)
+                inputs.problem, method_from(config, method=run.method, samples=run.samples, seed=run.seed)
             )
         timings["compute"] = time.perf_counter() - started
 

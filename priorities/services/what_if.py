@@ -1,29 +1,27 @@
 """What if? A profile's settings changed as staff ask, scored at once and stored nowhere."""
 
 from datetime import date
-from typing import Any
 
 import numpy as np
 from django.utils import timezone
 
 from ..criteria import extract
 from ..models import RankingResult, WeightProfile
-from ..profiles import profile_criteria, profile_snapshot
+from ..profile_settings import ProfileSettings
+from ..profiles import profile_criteria
 from ..scoring import evaluate
 from ..selectors import policy_source_codes
 from .runs import method_from
 
 
-def ranking_what_if(*, profile: WeightProfile, overrides: dict[str, Any], as_of: date | None = None) -> list[dict]:
-    """Rank countries with a profile's settings changed as given, storing nothing.
+def ranking_what_if(*, profile: WeightProfile, settings: ProfileSettings, as_of: date | None = None) -> list[dict]:
+    """Rank countries with the given settings in place of the profile's, storing nothing.
 
     Scores only, without the Monte Carlo analysis, so that the answer comes back while the user waits; each
     country's rank in the profile's published run comes with it for comparison.
     """
-    snapshot = {**profile_snapshot(profile), **overrides}
-    sources = policy_source_codes()
-    inputs = extract(snapshot, profile_criteria(snapshot, sources), as_of=as_of or timezone.localdate())
-    method = method_from(snapshot, method=snapshot["aggregation"], samples=0, seed=0)
+    inputs = extract(settings, profile_criteria(settings, policy_source_codes()), as_of=as_of or timezone.localdate())
+    method = method_from(settings, method=settings.aggregation, samples=0, seed=0)
     outcome = evaluate(inputs.problem, method)
     published = dict(
         RankingResult.objects.filter(

@@ -12,6 +12,7 @@ from hipoc.http import AuthenticatedRequest
 
 from ..models import WeightProfile
 from ..profile_forms import WeightProfileForm, judgement_field_name
+from ..profile_settings import WeightMethod
 from ..scoring import ScoringError
 from ..scoring.weights import CONSISTENCY_LIMIT
 from ..services import ranking_what_if, weight_profile_save
@@ -27,9 +28,10 @@ def profile_list(request: AuthenticatedRequest) -> HttpResponse:
 def _save(
     request: AuthenticatedRequest, form: WeightProfileForm, profile: WeightProfile | None
 ) -> WeightProfile | None:
-    fields = {**form.cleaned_data}
     try:
-        return weight_profile_save(fields=fields, by=request.user, profile=profile)
+        return weight_profile_save(
+            identity=form.identity(), settings=form.profile_settings(), by=request.user, profile=profile
+        )
     except ValidationError as error:
         add_service_errors(form, error)
     return None
@@ -53,7 +55,8 @@ def profile_edit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         require(request, "priorities.manage_profiles")
         as_new = "save_as_new" in request.POST
-        form = WeightProfileForm(request.POST, instance=WeightProfile() if as_new else profile)
+        # A copy keeps the settings the form does not show (source weights, exclusions, …) from the original.
+        form = WeightProfileForm(request.POST, instance=WeightProfile() if as_new else profile, base=profile.config)
         if form.is_valid() and (saved := _save(request, form, None if as_new else profile)):
             messages.success(
                 request,
@@ -64,7 +67,7 @@ def profile_edit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         status = 400
     else:
         form = WeightProfileForm(instance=profile)
-        if profile.weight_method == profile.WeightMethod.AHP:
+        if profile.config.weight_method == WeightMethod.AHP:
             form.check_consistency()
         status = 200
     return render(
@@ -96,7 +99,7 @@ def profile_what_if(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     rows, error = None, None
     if form.is_valid():
         try:
-            rows = ranking_what_if(profile=profile, overrides=form.snapshot_overrides())
+            rows = ranking_what_if(profile=profile, settings=form.profile_settings())
         except ScoringError as failure:
             error = failure.message
     else:

@@ -68,7 +68,7 @@ def prepare(url: str, body_file: Path) -> tuple[str, str]:
     call_command("seed_demo", *[f"--{name}={value}" for name, value in size.items()], "--seed=1", stdout=StringIO())
     profile = default_profile()
     # Rank every seeded country, not only ODA recipients, so that the ranking has the size asked for.
-    profile.oda_eligible_only = False
+    profile.settings["oda_eligible_only"] = False
     profile.save()
     run = ranking_run_publish(run=RankingRun.objects.get(pk=ranking_run_request(profile=profile).pk))
     ranked = RankingResult.objects.filter(run=run, rank__isnull=False).count()

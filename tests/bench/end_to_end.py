@@ -64,7 +64,7 @@ def main() -> None:
 
     from priorities.criteria import extract
     from priorities.models import AreaResult, RankingResult, RankingRun
-    from priorities.profiles import profile_criteria, profile_snapshot
+    from priorities.profiles import profile_criteria
     from priorities.selectors import policy_source_codes
     from priorities.services import default_profile, ranking_run_execute, ranking_run_request
     from programs.models import AreaAssessment
@@ -76,10 +76,10 @@ def main() -> None:
     seeding = time.perf_counter() - started
 
     profile = default_profile()
-    snapshot = profile_snapshot(profile)
+    config = profile.config
     with CaptureQueriesContext(connection) as extraction:
         started = time.perf_counter()
-        extract(snapshot, profile_criteria(snapshot, policy_source_codes()), as_of=timezone.localdate())
+        extract(config, profile_criteria(config, policy_source_codes()), as_of=timezone.localdate())
         extract_alone = time.perf_counter() - started
     with CaptureQueriesContext(connection) as whole:
         started = time.perf_counter()

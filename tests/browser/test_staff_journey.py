@@ -65,7 +65,7 @@ def test_staff_explore_the_ranking_ask_what_if_and_compare_runs(page, screenshot
     page.get_by_role("button", name="Save as a new profile").click()
     page.get_by_text("Weight profile Field need first saved").wait_for()
     saved = WeightProfile.objects.get(slug="field-need-first")
-    assert saved.criterion_weights["field.need"] == pytest.approx(0.8)
+    assert saved.config.criterion_weights["field.need"] == pytest.approx(0.8)
     screenshot(page, "5-saved")
 
     page.get_by_role("link", name="Runs").click()

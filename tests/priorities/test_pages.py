@@ -389,6 +389,9 @@ def profile_post(**changes) -> dict:
         "coverage_threshold": "0.7",
         "top_k_areas": "3",
         "monte_carlo_samples": "200",
+        "imputation": "none",
+        "recency_half_life_days": "730",
+        "weight_concentration": "100",
         "oda_eligible_only": "on",
         "weight__policy": "0.6",
         "weight__field__need": "0.2",
@@ -426,7 +429,7 @@ def test_staff_create_a_profile_with_direct_weights(client):
     response = client.post("/profiles/new/", profile_post())
     assert response.status_code == 302
     profile = WeightProfile.objects.get(slug="sdgs-double")
-    assert profile.criterion_weights["policy"] == pytest.approx(0.6)
+    assert profile.config.criterion_weights["policy"] == pytest.approx(0.6)
     assert (profile.created_by, profile.version) == (staff, 1)
 
 
@@ -483,7 +486,7 @@ def test_consistent_ahp_judgements_save_the_matrix(client):
     response = client.post("/profiles/new/", profile_post(weight_method="ahp", **judgements))
     assert response.status_code == 302
     profile = WeightProfile.objects.get(slug="sdgs-double")
-    assert profile.ahp_matrix["judgements"]["policy"]["field.need"] == 3.0
+    assert profile.config.ahp_matrix["judgements"]["policy"]["field.need"] == 3.0
 
 
 @pytest.mark.django_db
@@ -518,7 +521,7 @@ def test_editing_a_profile_raises_its_version_and_save_as_new_keeps_it(client):
 def test_what_if_reranks_without_saving_anything(client, published):
     signed_in(client, "jpo-staff")
     profile = default_profile()
-    before = (RankingRun.objects.count(), WeightProfile.objects.get(pk=profile.pk).criterion_weights)
+    before = (RankingRun.objects.count(), WeightProfile.objects.get(pk=profile.pk).settings)
     response = client.post(
         f"/profiles/{profile.slug}/what-if/",
         profile_post(name=profile.name, slug=profile.slug, **{"weight__field__need": "5"}),
@@ -529,7 +532,7 @@ def test_what_if_reranks_without_saving_anything(client, published):
     assert [row["rank"] for row in rows] == sorted(row["rank"] for row in rows)
     assert all(row["published_rank"] is not None for row in rows)
     assert any(row["change"] for row in rows)
-    assert (RankingRun.objects.count(), WeightProfile.objects.get(pk=profile.pk).criterion_weights) == before
+    assert (RankingRun.objects.count(), WeightProfile.objects.get(pk=profile.pk).settings) == before
 
 
 @pytest.mark.django_db

@@ -99,8 +99,7 @@ def test_countries_without_field_evidence_are_listed_as_insufficient_with_what_i
 
 @pytest.mark.django_db
 def test_candidate_pool_lists_excluded_countries_with_the_reason(demo):
-    profile = WeightProfileFactory(oda_eligible_only=True)
-    profile.excluded_countries.add("VNM")
+    profile = WeightProfileFactory(oda_eligible_only=True, excluded_countries=["VNM"])
     run = run_now(profile)
     reasons = {entry["iso3"]: entry["reason"] for entry in run.excluded}
     assert reasons["JPN"] == "Not on the OECD-DAC list of ODA recipients"
@@ -241,7 +240,7 @@ def test_bad_run_options_are_refused_before_anything_is_written(options, field):
 @pytest.mark.django_db
 def test_nan_weight_is_refused_before_anything_is_written():
     profile = WeightProfileFactory()
-    profile.criterion_weights = {"field.need": float("nan"), "policy": 1}
+    profile.settings["criterion_weights"] = {"field.need": float("nan"), "policy": 1}
     with pytest.raises(ScoringError, match="finite") as refused:
         ranking_run_request(profile=profile, as_of=AS_OF)
     assert refused.value.field == "criterion_weights"
@@ -275,7 +274,7 @@ def query_count(function) -> int:
 
 @pytest.mark.django_db
 def test_criteria_extraction_runs_a_fixed_number_of_queries_whatever_the_data_size():
-    settings = profile_snapshot(default_profile())
+    settings = default_profile().config
     criteria = profile_criteria(settings, policy_source_codes())
     seed(countries=6, reports=20, needs=10, programs=5)
     small = query_count(lambda: extract(settings, criteria, as_of=AS_OF))
@@ -351,7 +350,7 @@ def test_rank_command_refuses_an_unknown_profile():
 def test_profile_snapshot_is_copied_into_the_run(demo):
     profile = WeightProfile.objects.get(is_default=True)
     run = run_now(profile)
-    profile.top_k_areas = 5
+    profile.settings["top_k_areas"] = 5
     profile.save()
     run.refresh_from_db()
     assert run.profile_settings["top_k_areas"] == 3

@@ -250,3 +250,8 @@ class TestPublishedExamples:
         closeness = aggregate(vector_normalised, np.array([0.3, 0.4, 0.3]), "topsis")[0]
         assert closeness == pytest.approx([0.5037, 0.6581, 0.7482, 0.3340], abs=5e-5)
         assert competition_ranks(closeness)[0].tolist() == [3, 2, 1, 4]
+
+
+def test_scores_equal_but_for_rounding_share_a_rank():
+    """Regression: 0.5, 0.5 and 0.5000000000000001 got ranks 2, 2, 1."""
+    assert competition_ranks(np.array([0.5, 0.5, 0.5000000000000001, 0.4])).tolist() == [[1, 1, 1, 4]]

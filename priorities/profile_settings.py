@@ -1,0 +1,412 @@
+"""A weight profile's settings: the one list of what a profile sets, with each setting's type, default, bounds and
+help text.
+
+Everything else is derived from `ProfileSettings`: the profile form's fields, the API's profile representation,
+the snapshot a run copies, the matrix's `parameters`, the database's check constraints and the validation that
+turns stored or submitted JSON into settings. A new setting is one new field here (and `makemigrations` for the
+constraint it brings); code that uses it reads `profile.config.<name>` or `settings.<name>`.
+"""
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+POLICY = "policy"
+FIELD_NEED = "field.need"
+FIELD_READINESS = "field.readiness"
+NEEDS_STAKEHOLDER = "needs.stakeholder"
+HISTORY_CONTINUITY = "history.continuity"
+HISTORY_STAGE = "history.stage"
+EVIDENCE_CRITERIA = (FIELD_NEED, FIELD_READINESS, NEEDS_STAKEHOLDER, HISTORY_CONTINUITY, HISTORY_STAGE)
+
+# The weights a new profile starts from: what a JPO planner would call a balanced view.
+DEFAULT_CRITERION_WEIGHTS = {
+    POLICY: 0.30,
+    FIELD_NEED: 0.20,
+    FIELD_READINESS: 0.15,
+    NEEDS_STAKEHOLDER: 0.15,
+    HISTORY_CONTINUITY: 0.10,
+    HISTORY_STAGE: 0.10,
+}
+
+
+class WeightMethod(models.TextChoices):
+    DIRECT = "direct", _("Direct weights")
+    EQUAL = "equal", _("Equal weights")
+    AHP = "ahp", _("AHP pairwise comparisons")
+
+
+class Normalization(models.TextChoices):
+    MIN_MAX = "minmax", _("Min-max")
+    Z_SCORE = "zscore", _("z-score")
+    PERCENTILE = "percentile", _("Percentile rank")
+
+
+class Aggregation(models.TextChoices):
+    WAM = "wam", _("Weighted arithmetic mean")
+    WGM = "wgm", _("Weighted geometric mean")
+    TOPSIS = "topsis", _("TOPSIS")
+
+
+class Imputation(models.TextChoices):
+    NONE = "none", _("No imputation")
+    REGION = "region", _("Mean of the region")
+    INCOME_GROUP = "income_group", _("Mean of the income group")
+
+
+class Kind:
+    """How a setting's value is written and checked."""
+
+    CHOICE = "choice"  # one of `choices`
+    INTEGER = "integer"
+    NUMBER = "number"  # a finite float
+    FLAG = "flag"  # true or false
+    WEIGHTS = "weights"  # code → non-negative finite number
+    DIRECTIONS = "directions"  # code → "benefit" or "cost"
+    MATRIX = "matrix"  # an AHP pairwise matrix: {"criteria": [codes], "judgements": {code: {code: number}}}
+    CODES = "codes"  # a list of codes (countries, indicators)
+
+
+class Group:
+    """Where a setting acts: on the weights (shown as criteria in a run), on the method, or on the candidate pool."""
+
+    WEIGHTS = "weights"
+    METHOD = "method"
+    POOL = "pool"
+
+
+def setting(
+    default: Any,
+    *,
+    kind: str,
+    label: Any,
+    group: str,
+    help_text: Any = "",
+    choices: type[models.TextChoices] | None = None,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    above: float | None = None,
+    in_form: bool = True,
+) -> Any:
+    """A dataclass field with what the form, the API, the database and the validation need to know about it.
+
+    `minimum` and `maximum` are inclusive bounds, `above` an exclusive lower bound; `in_form` says whether the
+    profile form shows a plain input for it (weights and the AHP matrix have fieldsets of their own).
+    """
+    metadata = {
+        "kind": kind,
+        "label": label,
+        "group": group,
+        "help_text": help_text,
+        "choices": choices,
+        "minimum": minimum,
+        "maximum": maximum,
+        "above": above,
+        "in_form": in_form,
+    }
+    if isinstance(default, dict | list):
+        return dataclasses.field(default_factory=lambda: type(default)(default), metadata=metadata)
+    return dataclasses.field(default=default, metadata=metadata)
+
+
+@dataclasses.dataclass(frozen=True)
+class ProfileSettings:
+    """Everything a weight profile sets. Build it with `from_json`, which checks every value."""
+
+    weight_method: str = setting(
+        WeightMethod.DIRECT.value,
+        kind=Kind.CHOICE,
+        choices=WeightMethod,
+        group=Group.WEIGHTS,
+        label=_("weight method"),
+    )
+    criterion_weights: dict = setting(
+        DEFAULT_CRITERION_WEIGHTS,
+        kind=Kind.WEIGHTS,
+        group=Group.WEIGHTS,
+        label=_("criterion weights"),
+        help_text=_("Criterion code → weight."),
+        in_form=False,
+    )
+    source_weights: dict = setting(
+        {},
+        kind=Kind.WEIGHTS,
+        group=Group.WEIGHTS,
+        label=_("policy-source weights"),
+        help_text=_("Policy-source code → weight."),
+        in_form=False,
+    )
+    criterion_directions: dict = setting(
+        {},
+        kind=Kind.DIRECTIONS,
+        group=Group.WEIGHTS,
+        label=_("criterion directions"),
+        help_text=_("Criterion code → 'benefit' or 'cost'; criteria not named are benefits."),
+        in_form=False,
+    )
+    ahp_matrix: dict = setting(
+        {},
+        kind=Kind.MATRIX,
+        group=Group.WEIGHTS,
+        label=_("AHP pairwise matrix"),
+        help_text=_("Criterion codes and the upper triangle of Saaty judgements."),
+        in_form=False,
+    )
+    context_indicators: list = setting(
+        [],
+        kind=Kind.CODES,
+        group=Group.WEIGHTS,
+        label=_("context indicators"),
+        help_text=_("Indicator codes scored as `context.<code>` criteria."),
+        in_form=False,
+    )
+    normalization: str = setting(
+        Normalization.MIN_MAX.value,
+        kind=Kind.CHOICE,
+        choices=Normalization,
+        group=Group.METHOD,
+        label=_("normalisation"),
+    )
+    aggregation: str = setting(
+        Aggregation.WAM.value, kind=Kind.CHOICE, choices=Aggregation, group=Group.METHOD, label=_("aggregation")
+    )
+    imputation: str = setting(
+        Imputation.NONE.value, kind=Kind.CHOICE, choices=Imputation, group=Group.METHOD, label=_("imputation")
+    )
+    coverage_threshold: float = setting(
+        0.7,
+        kind=Kind.NUMBER,
+        group=Group.METHOD,
+        minimum=0,
+        maximum=1,
+        label=_("coverage threshold"),
+        help_text=_("Share of the total weight (0–1) an alternative needs data for to be ranked."),
+    )
+    recency_half_life_days: int = setting(
+        730,
+        kind=Kind.INTEGER,
+        group=Group.METHOD,
+        minimum=1,
+        maximum=36500,
+        label=_("recency half-life (days)"),
+        help_text=_("Evidence loses half its weight every half-life."),
+    )
+    top_k_areas: int = setting(
+        3,
+        kind=Kind.INTEGER,
+        group=Group.METHOD,
+        minimum=1,
+        maximum=100,
+        label=_("areas counted per country"),
+        help_text=_("A country scores the mean of its top-k areas."),
+    )
+    monte_carlo_samples: int = setting(
+        1000, kind=Kind.INTEGER, group=Group.METHOD, minimum=0, maximum=100000, label=_("Monte Carlo samples")
+    )
+    weight_concentration: float = setting(
+        100.0,
+        kind=Kind.NUMBER,
+        group=Group.METHOD,
+        above=0,
+        maximum=1e6,
+        label=_("weight concentration"),
+        help_text=_("Dirichlet concentration around the weights; higher means less perturbation."),
+    )
+    vary_method: bool = setting(
+        False, kind=Kind.FLAG, group=Group.METHOD, label=_("also vary normalisation and aggregation")
+    )
+    oda_eligible_only: bool = setting(True, kind=Kind.FLAG, group=Group.POOL, label=_("ODA recipients only"))
+    wipo_members_only: bool = setting(False, kind=Kind.FLAG, group=Group.POOL, label=_("WIPO members only"))
+    excluded_countries: list = setting(
+        [],
+        kind=Kind.CODES,
+        group=Group.POOL,
+        label=_("excluded countries"),
+        help_text=_("ISO 3166-1 alpha-3 codes left out of the candidate pool."),
+        in_form=False,
+    )
+
+    # Keys of a run's snapshot that name the profile rather than set it.
+    IDENTITY: ClassVar[tuple[str, ...]] = ("slug", "name", "version")
+
+    @classmethod
+    def specs(cls) -> tuple[dataclasses.Field, ...]:
+        return dataclasses.fields(cls)
+
+    @classmethod
+    def names(cls, *, group: str | None = None) -> list[str]:
+        return [spec.name for spec in cls.specs() if group is None or spec.metadata["group"] == group]
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any] | None, *, strict: bool = True) -> "ProfileSettings":
+        """Settings from JSON (stored, submitted or snapshotted), every value checked; a missing one takes its
+        default. Raises ValidationError naming each setting at fault; with `strict`, unknown keys are refused."""
+        data = dict(data or {})
+        errors: dict[str, list[Any]] = {}
+        values: dict[str, Any] = {}
+        for spec in cls.specs():
+            if spec.name not in data:
+                continue
+            try:
+                values[spec.name] = clean_value(spec, data.pop(spec.name))
+            except ValidationError as error:
+                errors[spec.name] = error.messages
+        if strict:
+            for unknown in sorted(set(data) - set(cls.IDENTITY)):
+                errors[unknown] = [_("Unknown setting.")]
+        if errors:
+            raise ValidationError(errors)
+        return cls(**values)
+
+    @classmethod
+    def from_snapshot(cls, snapshot: Mapping[str, Any]) -> "ProfileSettings":
+        """The settings a run was made with; keys of settings since retired are ignored."""
+        return cls.from_json(snapshot, strict=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {spec.name: _json_copy(getattr(self, spec.name)) for spec in self.specs()}
+
+    def choice_labels(self) -> dict[str, str]:
+        """Each choice setting's value as people read it, e.g. {"aggregation": "Weighted arithmetic mean"}."""
+        return {
+            spec.name: str(spec.metadata["choices"](getattr(self, spec.name)).label)
+            for spec in self.specs()
+            if spec.metadata["kind"] == Kind.CHOICE
+        }
+
+    def replace(self, **changes: Any) -> "ProfileSettings":
+        """A copy with some settings changed, checked like any other."""
+        return type(self).from_json({**self.to_json(), **changes})
+
+
+def _json_copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _json_copy(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_copy(item) for item in value]
+    return value
+
+
+def _finite_number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValidationError(_("Enter a number."))
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValidationError(_("Enter a number.")) from None
+    if not math.isfinite(number):
+        raise ValidationError(_("Enter a finite number (not NaN or infinity)."))
+    return number
+
+
+def _check_bounds(spec: dataclasses.Field, number: float) -> None:
+    meta = spec.metadata
+    if meta["minimum"] is not None and number < meta["minimum"]:
+        raise ValidationError(_("Must be at least %(limit)s.") % {"limit": meta["minimum"]})
+    if meta["maximum"] is not None and number > meta["maximum"]:
+        raise ValidationError(_("Must be at most %(limit)s.") % {"limit": meta["maximum"]})
+    if meta["above"] is not None and number <= meta["above"]:
+        raise ValidationError(_("Must be above %(limit)s.") % {"limit": meta["above"]})
+
+
+def _code_map(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict) or not all(isinstance(key, str) and key for key in value):
+        raise ValidationError(_("Give an object from codes to values."))
+    return value
+
+
+def clean_value(spec: dataclasses.Field, value: Any) -> Any:
+    """One setting's value checked against its kind and bounds, in the form it is stored."""
+    meta = spec.metadata
+    kind = meta["kind"]
+    if kind == Kind.CHOICE:
+        if value not in meta["choices"].values:
+            raise ValidationError(_("Choose one of: %(choices)s.") % {"choices": ", ".join(meta["choices"].values)})
+        return str(value)
+    if kind == Kind.FLAG:
+        if not isinstance(value, bool):
+            raise ValidationError(_("Give true or false."))
+        return value
+    if kind == Kind.INTEGER:
+        number = _finite_number(value)
+        if number != int(number):
+            raise ValidationError(_("Enter a whole number."))
+        _check_bounds(spec, number)
+        return int(number)
+    if kind == Kind.NUMBER:
+        number = _finite_number(value)
+        _check_bounds(spec, number)
+        return number
+    if kind == Kind.WEIGHTS:
+        weights = {}
+        for code, weight in _code_map(value).items():
+            try:
+                number = _finite_number(weight)
+            except ValidationError as error:
+                raise ValidationError(f"{code}: {error.messages[0]}") from None
+            if number < 0:
+                raise ValidationError(_("The weight of %(code)s cannot be negative.") % {"code": code})
+            weights[code] = number
+        return weights
+    if kind == Kind.DIRECTIONS:
+        directions = _code_map(value)
+        for code, direction in directions.items():
+            if direction not in ("benefit", "cost"):
+                raise ValidationError(_("The direction of %(code)s must be 'benefit' or 'cost'.") % {"code": code})
+        return dict(directions)
+    if kind == Kind.MATRIX:
+        return _clean_matrix(value)
+    if kind == Kind.CODES:
+        if not isinstance(value, list | tuple) or not all(isinstance(code, str) and code for code in value):
+            raise ValidationError(_("Give a list of codes."))
+        return sorted(set(value))
+    raise ValueError(f"Setting {spec.name} has an unknown kind {kind!r}.")
+
+
+def _clean_matrix(value: Any) -> dict[str, Any]:
+    if value in ({}, None):
+        return {}
+    if not isinstance(value, dict) or set(value) - {"criteria", "judgements"}:
+        raise ValidationError(_("Give the criteria and the judgements of the pairwise matrix."))
+    criteria = value.get("criteria", [])
+    if not isinstance(criteria, list) or not all(isinstance(code, str) for code in criteria):
+        raise ValidationError(_("The matrix's criteria must be a list of criterion codes."))
+    judgements = {}
+    for first, row in _code_map(value.get("judgements", {})).items():
+        for second, judgement in _code_map(row).items():
+            number = _finite_number(judgement)
+            if not 1 / 9 - 1e-9 <= number <= 9 + 1e-9:
+                raise ValidationError(_("Judgements lie between 1/9 and 9 (Saaty's scale)."))
+            judgements.setdefault(first, {})[second] = number
+    return {"criteria": list(criteria), "judgements": judgements}
+
+
+def setting_constraints(
+    settings_class: type[ProfileSettings], *, field: str, prefix: str
+) -> list[models.BaseConstraint]:
+    """Check constraints on the JSON column `field` for each bounded or enumerated setting, so that the database
+    refuses what the validation refuses, whatever code writes the row."""
+    constraints: list[models.BaseConstraint] = []
+    for spec in settings_class.specs():
+        meta = spec.metadata
+        key = f"{field}__{spec.name}"
+        condition = None
+        if meta["kind"] == Kind.CHOICE:
+            condition = models.Q(**{f"{key}__in": list(meta["choices"].values)})
+        elif meta["kind"] in (Kind.INTEGER, Kind.NUMBER):
+            bounds = {}
+            if meta["minimum"] is not None:
+                bounds[f"{key}__gte"] = meta["minimum"]
+            if meta["maximum"] is not None:
+                bounds[f"{key}__lte"] = meta["maximum"]
+            if meta["above"] is not None:
+                bounds[f"{key}__gt"] = meta["above"]
+            condition = models.Q(**bounds) if bounds else None
+        if condition is not None:
+            constraints.append(models.CheckConstraint(condition=condition, name=f"{prefix}_{spec.name}_valid"))
+    return constraints
