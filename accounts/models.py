@@ -1,12 +1,8 @@
 """HIPOC's user: Django's user with the organisation the person works for."""
 
-from functools import cached_property
-
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-from . import roles
 
 
 class User(AbstractUser):
@@ -22,23 +18,3 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
-
-    @cached_property
-    def role_names(self) -> frozenset[str]:
-        """The user's role groups, read once per request rather than once per check."""
-        return frozenset(self.groups.values_list("name", flat=True))
-
-    def has_role(self, role: str) -> bool:
-        return self.is_active and role in self.role_names
-
-    @property
-    def is_jpo_staff(self) -> bool:
-        return self.is_superuser or self.has_role(roles.JPO_STAFF)
-
-    @property
-    def is_expert(self) -> bool:
-        return self.has_role(roles.EXPERT)
-
-    @property
-    def is_partner_system(self) -> bool:
-        return self.has_role(roles.PARTNER_SYSTEM)

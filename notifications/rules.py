@@ -2,8 +2,6 @@
 
 import rules
 
-from accounts import roles
-
-is_staff_member = rules.is_superuser | rules.is_group_member(roles.JPO_STAFF)
+from accounts.predicates import is_staff_member
 
 rules.add_perm("notifications.manage_webhooks", is_staff_member)

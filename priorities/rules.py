@@ -7,9 +7,7 @@ publish runs, ask "what if", and change weight profiles.
 
 import rules
 
-from accounts import roles
-
-is_staff_member = rules.is_superuser | rules.is_group_member(roles.JPO_STAFF)
+from accounts.predicates import is_staff_member
 
 rules.add_perm("priorities.browse_rankings", rules.is_authenticated)
 rules.add_perm("priorities.manage_rankings", is_staff_member)

@@ -6,14 +6,11 @@ and review; partner systems see no report at all.
 
 import rules
 
-from accounts import roles
+from accounts.predicates import is_expert, is_staff_member
 
 from .models import MissionReport, ReportStatus
 
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
-
-is_staff_member = rules.is_superuser | rules.is_group_member(roles.JPO_STAFF)
-is_expert = rules.is_group_member(roles.EXPERT)
 
 
 @rules.predicate
@@ -37,6 +34,8 @@ def is_reviewed(user, report: MissionReport | None) -> bool:
 
 
 rules.add_perm("programs.list_reports", is_staff_member | is_expert)
+# Every report, not only one's own: what staff see in lists and on country pages.
+rules.add_perm("programs.read_every_report", is_staff_member)
 rules.add_perm("programs.file_report", is_expert)
 rules.add_perm("programs.read_report", is_staff_member | (is_expert & is_author))
 rules.add_perm("programs.edit_report", is_expert & is_author & is_editable)
@@ -54,6 +53,7 @@ def recorded_need(user, need) -> bool:
 
 
 rules.add_perm("programs.list_needs", is_staff_member | is_expert)
+rules.add_perm("programs.read_every_need", is_staff_member)
 rules.add_perm("programs.record_need", is_staff_member | is_expert)
 rules.add_perm("programs.read_need", is_staff_member | (is_expert & recorded_need))
 rules.add_perm("programs.edit_need", is_staff_member | (is_expert & recorded_need))

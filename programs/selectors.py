@@ -11,9 +11,9 @@ from .models import CooperationActivity, CooperationProgram, MissionReport, Prog
 def reports_visible_to(user: User) -> QuerySet[MissionReport]:
     """All reports for staff; an expert's own reports for an expert; nothing for anyone else."""
     reports = MissionReport.objects.select_related("country", "author", "reviewer")
-    if user.is_jpo_staff:
+    if user.has_perm("programs.read_every_report"):
         return reports
-    if user.is_expert:
+    if user.has_perm("programs.list_reports"):
         return reports.filter(author=user)
     return reports.none()
 
@@ -27,9 +27,9 @@ def reports_with_rows() -> QuerySet[MissionReport]:
 def needs_visible_to(user: User) -> QuerySet[StakeholderNeed]:
     """All needs for staff; for an expert those they recorded or heard in their own reports."""
     needs = StakeholderNeed.objects.select_related("country", "area", "stakeholder_group", "report__author")
-    if user.is_jpo_staff:
+    if user.has_perm("programs.read_every_need"):
         return needs
-    if user.is_expert:
+    if user.has_perm("programs.list_needs"):
         return needs.filter(Q(created_by=user) | Q(report__author=user))
     return needs.none()
 

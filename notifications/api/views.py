@@ -4,7 +4,6 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -13,18 +12,11 @@ from ..services import webhook_endpoint_register
 from .serializers import WebhookDeliverySerializer, WebhookEndpointSerializer
 
 
-class ManagesWebhooks(BasePermission):
-    message = "Only JPO staff manage webhook endpoints."
-
-    def has_permission(self, request, view) -> bool:
-        return request.user.has_perm("notifications.manage_webhooks")
-
-
 class WebhookEndpointViewSet(viewsets.ModelViewSet):
     """Partners' webhook endpoints, told when a ranking is published (JPO staff only)."""
 
     serializer_class = WebhookEndpointSerializer
-    permission_classes = [ManagesWebhooks]
+    rules = {"*": {"list": "notifications.manage_webhooks"}}
     filterset_fields = ["is_active"]
     ordering_fields = ["created_at", "url"]
     ordering = ["-created_at", "-id"]

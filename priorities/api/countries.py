@@ -40,6 +40,7 @@ class CountryViewSet(viewsets.ReadOnlyModelViewSet):
     """Every ISO 3166-1 country with its classifications and its place in the published default ranking."""
 
     serializer_class = CountrySerializer
+    rules = {"*": {"list": "priorities.browse_rankings"}}
     filterset_class = CountryFilterSet
     lookup_field = "iso3"
     ordering_fields = ["name", "rank", "score"]

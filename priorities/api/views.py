@@ -8,7 +8,7 @@ from django.http.response import HttpResponseBase
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.generics import get_object_or_404
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
@@ -42,6 +42,7 @@ class PolicySourceViewSet(viewsets.ReadOnlyModelViewSet):
     """The seven policy sources with their priority items, the areas they favour and where."""
 
     serializer_class = PolicySourceSerializer
+    rules = {"*": {"list": "priorities.browse_rankings"}}
     lookup_field = "code"
     pagination_class = None
     filter_backends: list[type] = []
@@ -55,6 +56,7 @@ class PolicySourceViewSet(viewsets.ReadOnlyModelViewSet):
 
 class WeightProfileViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = WeightProfileSerializer
+    rules = {"*": {"list": "priorities.browse_rankings"}}
     lookup_field = "slug"
     queryset = WeightProfile.objects.all()
     ordering = ["-is_default", "name"]
@@ -78,6 +80,7 @@ class RankingRunViewSet(
     ordering = ["-created_at"]
     filterset_fields = ["profile_slug", "method", "status", "is_published"]
     varies_on = ("area",)
+    rules = {"create": {"list": "priorities.manage_rankings"}, "*": {"list": "priorities.browse_rankings"}}
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
@@ -150,8 +153,6 @@ class RankingRunViewSet(
 
     @extend_schema(request=StartRunSerializer, responses={202: RankingRunSerializer})
     def create(self, request: Request) -> Response:
-        if not request.user.is_jpo_staff:
-            raise PermissionDenied("Only JPO staff start ranking runs.")
         serializer = StartRunSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

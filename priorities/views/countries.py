@@ -8,6 +8,7 @@ from countries.filtersets import CountryFilterSet
 from countries.models import Country
 from countries.selectors import indicator_series
 from hipoc.http import AuthenticatedRequest
+from hipoc.permissions import require
 from programs.models import CooperationArea
 from programs.selectors import (
     activities_of_country,
@@ -30,7 +31,6 @@ from ..selectors import (
     ranked_in_area,
 )
 from ..tables import RankingTable
-from .dashboard import require
 
 
 def country_detail(request: AuthenticatedRequest, iso3: str) -> HttpResponse:

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 
 import tablib
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +15,7 @@ from django_tables2 import RequestConfig
 from countries.filtersets import CountryFilterSet
 from countries.models import Country
 from hipoc.http import AuthenticatedRequest
+from hipoc.permissions import require
 from programs.models import CooperationArea
 
 from ..forms import RankingViewForm
@@ -39,11 +39,6 @@ EXPORT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-def require(request: AuthenticatedRequest, permission: str, obj=None) -> None:
-    if not request.user.has_perm(permission, obj):
-        raise PermissionDenied
 
 
 @dataclass

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from hipoc.forms import add_service_errors
 from hipoc.http import AuthenticatedRequest
+from hipoc.permissions import require
 
 from ..models import WeightProfile
 from ..profile_forms import WeightProfileForm, judgement_field_name
@@ -16,7 +17,6 @@ from ..profile_settings import WeightMethod
 from ..scoring import ScoringError
 from ..scoring.weights import CONSISTENCY_LIMIT
 from ..services import ranking_what_if, weight_profile_save
-from .dashboard import require
 
 
 def profile_list(request: AuthenticatedRequest) -> HttpResponse:

@@ -10,11 +10,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hipoc.http import AuthenticatedRequest
+from hipoc.permissions import require
 
 from ..models import RankingRun, RunStatus
 from ..selectors import rank_changes, runs_visible_to
 from ..services import RunNotPublishableError, ranking_run_publish
-from .dashboard import require
 
 RUNS_PER_PAGE = 50
 

@@ -18,6 +18,7 @@ class CooperationAreaViewSet(viewsets.ReadOnlyModelViewSet):
     """Cooperation areas, referred to everywhere by their code."""
 
     serializer_class = CooperationAreaSerializer
+    rules = {"*": {"list": "programs.browse_programs"}}
     queryset = CooperationArea.objects.select_related("stakeholder_group")
     lookup_field = "code"
     pagination_class = None
@@ -51,6 +52,7 @@ class CooperationProgramViewSet(viewsets.ReadOnlyModelViewSet):
     """Cooperation programs with their countries, areas and stage on the independence ladder."""
 
     serializer_class = CooperationProgramSerializer
+    rules = {"*": {"list": "programs.browse_programs"}}
     filterset_class = CooperationProgramFilterSet
     ordering_fields = ["start_date", "title"]
     ordering = ["-start_date", "id"]

@@ -4,7 +4,7 @@ import base64
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django_tables2 import RequestConfig
 
 from hipoc.forms import add_service_errors
 from hipoc.http import AuthenticatedRequest
+from hipoc.permissions import require
 
 from ..filtersets import StakeholderNeedFilterSet
 from ..forms import NeedImportForm, NeedStatusForm, StakeholderNeedForm, dataset_from_upload
@@ -32,13 +33,8 @@ EXPORT_TYPES = {
 }
 
 
-def _require(request: AuthenticatedRequest, permission: str, need: StakeholderNeed | None = None) -> None:
-    if not request.user.has_perm(permission, need):
-        raise PermissionDenied
-
-
 def need_list(request: AuthenticatedRequest) -> HttpResponse:
-    _require(request, "programs.list_needs")
+    require(request, "programs.list_needs")
     filterset = StakeholderNeedFilterSet(request.GET, queryset=needs_visible_to(request.user))
     table = StakeholderNeedTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
@@ -46,7 +42,7 @@ def need_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def need_create_view(request: AuthenticatedRequest) -> HttpResponse:
-    _require(request, "programs.record_need")
+    require(request, "programs.record_need")
     form = StakeholderNeedForm(request.POST or None, initial={"raised_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -61,7 +57,7 @@ def need_create_view(request: AuthenticatedRequest) -> HttpResponse:
 
 def need_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     need = get_object_or_404(StakeholderNeed.objects.select_related("report"), pk=pk)
-    _require(request, "programs.edit_need", need)
+    require(request, "programs.edit_need", need)
     form = StakeholderNeedForm(request.POST or None, instance=need)
     if request.method == "POST" and form.is_valid():
         try:
@@ -79,7 +75,7 @@ def need_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         StakeholderNeed.objects.select_related("country", "area", "stakeholder_group", "report__author", "created_by"),
         pk=pk,
     )
-    _require(request, "programs.read_need", need)
+    require(request, "programs.read_need", need)
     allowed = TRANSITIONS[NeedStatus(need.status)]
     form = NeedStatusForm()
     status = form.fields["status"]
@@ -91,7 +87,7 @@ def need_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def need_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     need = get_object_or_404(StakeholderNeed.objects.select_related("report"), pk=pk)
-    _require(request, "programs.edit_need", need)
+    require(request, "programs.edit_need", need)
     form = NeedStatusForm(request.POST)
     if form.is_valid():
         try:
@@ -106,13 +102,13 @@ def need_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 def need_history(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     need = get_object_or_404(StakeholderNeed.objects.select_related("report"), pk=pk)
-    _require(request, "programs.read_need", need)
+    require(request, "programs.read_need", need)
     changes = history_changes(need, hidden=("updated_at",))
     return render(request, "programs/stakeholderneed_history.html", {"need": need, "changes": changes})
 
 
 def needs_export(request: AuthenticatedRequest) -> HttpResponse:
-    _require(request, "programs.list_needs")
+    require(request, "programs.list_needs")
     kind = request.GET.get("format", "csv")
     if kind not in EXPORT_TYPES:
         return HttpResponse(_("Choose csv or xlsx."), status=400, content_type="text/plain")
@@ -126,7 +122,7 @@ def needs_export(request: AuthenticatedRequest) -> HttpResponse:
 
 def needs_import_view(request: AuthenticatedRequest) -> HttpResponse:
     """Upload → preview with every row's errors → import all rows, or none."""
-    _require(request, "programs.import_needs")
+    require(request, "programs.import_needs")
     form = NeedImportForm()
     outcome = None
     status = 200

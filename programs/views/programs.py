@@ -1,7 +1,7 @@
 """Pages for cooperation programs: the filtered list, a program with its activities, and staff's edits."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +10,7 @@ from django_tables2 import RequestConfig
 
 from hipoc.forms import add_service_errors
 from hipoc.http import AuthenticatedRequest
+from hipoc.permissions import require
 
 from ..filtersets import CooperationProgramFilterSet
 from ..forms import CooperationProgramForm
@@ -19,13 +20,8 @@ from ..services import program_create, program_update
 from ..tables import CooperationProgramTable
 
 
-def _require(request: AuthenticatedRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-
-
 def program_list(request: AuthenticatedRequest) -> HttpResponse:
-    _require(request, "programs.browse_programs")
+    require(request, "programs.browse_programs")
     filterset = CooperationProgramFilterSet(request.GET, queryset=programs_with_relations())
     table = CooperationProgramTable(filterset.qs.distinct())
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
@@ -33,7 +29,7 @@ def program_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def program_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    _require(request, "programs.browse_programs")
+    require(request, "programs.browse_programs")
     activities = CooperationActivity.objects.select_related("country", "area").order_by("start_date", "id")
     program = get_object_or_404(
         programs_with_relations().prefetch_related(Prefetch("activities", queryset=activities)), pk=pk
@@ -53,7 +49,7 @@ def _save(request: AuthenticatedRequest, form: CooperationProgramForm, program: 
 
 def program_form(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
     """Staff record a new program or change one."""
-    _require(request, "programs.manage_programs")
+    require(request, "programs.manage_programs")
     program = get_object_or_404(CooperationProgram, pk=pk) if pk else None
     form = CooperationProgramForm(request.POST or None, instance=program)
     if request.method == "POST" and form.is_valid() and (saved := _save(request, form, program)):

@@ -1,7 +1,7 @@
 """Pages of the experts' workflow: mission reports, their review and their history."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +12,7 @@ from django_tables2 import RequestConfig
 
 from accounts.models import User
 from hipoc.http import AuthenticatedRequest
+from hipoc.permissions import require
 
 from ..filtersets import MissionReportFilterSet
 from ..forms import AssessmentFormSet, MissionReportForm, NeedFormSet, ReviewForm
@@ -33,17 +34,12 @@ ASSESSMENTS = "assessments"
 NEEDS = "needs"
 
 
-def _require(request: AuthenticatedRequest, permission: str, report: MissionReport | None = None) -> None:
-    if not request.user.has_perm(permission, report):
-        raise PermissionDenied
-
-
 def report_list(request: AuthenticatedRequest) -> HttpResponse:
-    _require(request, "programs.list_reports")
+    require(request, "programs.list_reports")
     filterset = MissionReportFilterSet(request.GET, queryset=reports_visible_to(request.user))
     table = MissionReportTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
-    title = _("All mission reports") if request.user.is_jpo_staff else _("My reports")
+    title = _("All mission reports") if request.user.has_perm("programs.read_every_report") else _("My reports")
     return render(request, "programs/missionreport_list.html", {"filter": filterset, "table": table, "title": title})
 
 
@@ -138,26 +134,26 @@ def _edit(request: AuthenticatedRequest, report: MissionReport | None) -> HttpRe
 
 
 def report_create(request: AuthenticatedRequest) -> HttpResponse:
-    _require(request, "programs.file_report")
+    require(request, "programs.file_report")
     return _edit(request, None)
 
 
 def report_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(MissionReport, pk=pk)
-    _require(request, "programs.edit_report", report)
+    require(request, "programs.edit_report", report)
     return _edit(request, report)
 
 
 def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(reports_with_rows(), pk=pk)
-    _require(request, "programs.read_report", report)
+    require(request, "programs.read_report", report)
     return render(request, "programs/missionreport_detail.html", {"report": report, "review_form": ReviewForm()})
 
 
 @require_POST
 def report_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(MissionReport, pk=pk)
-    _require(request, "programs.edit_report", report)
+    require(request, "programs.edit_report", report)
     try:
         mission_report_submit(report=report, by=request.user)
         messages.success(request, _("Report submitted for review."))
@@ -169,7 +165,7 @@ def report_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def _staff_decision(request: AuthenticatedRequest, pk: int, permission: str, decide) -> HttpResponse:
     """Run a staff decision on a report; a refusal is shown under the comment box."""
     report = get_object_or_404(MissionReport, pk=pk)
-    _require(request, permission, report)
+    require(request, permission, report)
     form = ReviewForm(request.POST)
     if form.is_valid():
         try:
@@ -210,7 +206,7 @@ def report_reopen(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(MissionReport, pk=pk)
-    _require(request, "programs.remove_report", report)
+    require(request, "programs.remove_report", report)
     mission_report_delete(report=report, by=request.user)
     messages.success(request, _("Report deleted."))
     return redirect(reverse("report-list"))
@@ -218,7 +214,7 @@ def report_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 def report_history(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(MissionReport.objects.select_related("country"), pk=pk)
-    _require(request, "programs.read_report", report)
+    require(request, "programs.read_report", report)
     reviewers = report.history.exclude(reviewer=None).values_list("reviewer", flat=True).distinct()
     people = {user.pk: str(user) for user in User.objects.filter(pk__in=list(reviewers))}
     changes = history_changes(report, names={"reviewer": people}, hidden=("version", "updated_at"))

@@ -14,7 +14,7 @@ from accounts.services import api_token_issue
 from priorities.models import PolicyPriority, PolicyPriorityArea, PolicySource, RankingRun
 from priorities.services import default_profile, ranking_run_execute, ranking_run_publish, ranking_run_request
 from programs.models import CooperationArea
-from tests.factories import UserFactory
+from tests.factories import RankingRunFactory, UserFactory
 
 AS_OF = datetime.date(2026, 11, 1)
 
@@ -398,3 +398,20 @@ def test_criteria_are_fixed_when_a_run_is_requested_so_the_matrix_agrees_with_it
     # A run requested now takes the new source in.
     later = ranking_run_request(profile=default_profile(), as_of=AS_OF, samples=10, seed=1)
     assert "policy.new-charter" in [criterion["code"] for criterion in later.criteria]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["partner-system", "expert", "jpo-staff"])
+def test_pages_and_api_show_a_role_the_same_runs(client, role):
+    seed()
+    published = computed_run(publish=True)
+    computed_run(publish=False, seed_value=2)
+    RankingRunFactory(status="failed")
+    user = UserFactory(role=role)
+    client.force_login(user)
+    on_page = {run.pk for run in client.get("/rankings/").context["runs"]}
+    api = APIClient()
+    api.force_authenticate(user)
+    in_api = {run["id"] for run in api.get("/api/v1/rankings/").json()["results"]}
+    assert on_page == in_api
+    assert on_page == ({published.pk} if role != "jpo-staff" else set(RankingRun.objects.values_list("pk", flat=True)))

@@ -109,7 +109,7 @@ def test_seed_demo_prints_a_working_login_per_role():
         assert f"{login.username}:{login.password}" in output
         user = authenticate(RequestFactory().post("/accounts/login/"), username=login.username, password=login.password)
         assert user is not None
-        assert user.has_role(login.role)
+        assert user.groups.filter(name=login.role).exists()
 
 
 @pytest.mark.django_db
