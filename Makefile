@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
+# Tests run in file order unless PYTEST_ARGS says otherwise (CI shuffles one pass with pytest-randomly).
+PYTEST_ARGS ?= -p no:randomly
 HOST ?= 127.0.0.1
 PORT ?= 8000
 

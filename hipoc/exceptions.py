@@ -21,9 +21,10 @@ INVALID_DETAIL = "Some fields are not valid; see errors."
 class ConflictError(Exception):
     """A write refused because the object is no longer in the state the writer saw: 409 in the API."""
 
-    message = "The object changed since it was read; read it again."
+    # A plain or lazily translated string.
+    message: object = "The object changed since it was read; read it again."
 
-    def __init__(self, message: str | None = None) -> None:
+    def __init__(self, message: object = None) -> None:
         super().__init__(message or self.message)
         if message:
             self.message = message

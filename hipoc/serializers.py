@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 
-class StrictSerializerMixin:
+class StrictSerializerMixin(serializers.Serializer):
     """Refuse fields the client sent that the serializer does not know, instead of ignoring them."""
 
     def to_internal_value(self, data):

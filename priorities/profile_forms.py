@@ -171,7 +171,7 @@ class WeightProfileForm(forms.ModelForm):
         return values
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         values = self._clean_settings(data)
         method = data.get("weight_method")
         try:

@@ -376,7 +376,7 @@ def _clean_matrix(value: Any) -> dict[str, Any]:
     criteria = value.get("criteria", [])
     if not isinstance(criteria, list) or not all(isinstance(code, str) for code in criteria):
         raise ValidationError(_("The matrix's criteria must be a list of criterion codes."))
-    judgements = {}
+    judgements: dict[str, dict[str, float]] = {}
     for first, row in _code_map(value.get("judgements", {})).items():
         for second, judgement in _code_map(row).items():
             number = _finite_number(judgement)

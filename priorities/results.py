@@ -21,7 +21,7 @@ def _by_code(codes: list[str], values: Iterable[float]) -> dict[str, float | Non
     return {code: json_number(value) for code, value in zip(codes, values, strict=True)}
 
 
-def _previous_ranks(run: RankingRun) -> tuple[dict[str, int], dict[tuple[str, int], int]]:
+def _previous_ranks(run: RankingRun) -> tuple[dict[str, int | None], dict[tuple[str, int], int | None]]:
     """Each country's rank, and each (country, area)'s rank in its area, in the run compared with."""
     if not run.compared_with_id:
         return {}, {}
@@ -34,7 +34,7 @@ def _previous_ranks(run: RankingRun) -> tuple[dict[str, int], dict[tuple[str, in
 
 
 def area_result_rows(
-    run: RankingRun, inputs: ExtractedInputs, outcome: Outcome, previous_in_area: dict[tuple[str, int], int]
+    run: RankingRun, inputs: ExtractedInputs, outcome: Outcome, previous_in_area: dict[tuple[str, int], int | None]
 ) -> tuple[list[AreaResult], dict[int, set[str]]]:
     """One row per alternative, and the criteria each country lacks anywhere (for the insufficient-data list)."""
     codes = [criterion.code for criterion in inputs.problem.criteria]
@@ -77,7 +77,7 @@ def country_result_rows(
     run: RankingRun,
     inputs: ExtractedInputs,
     outcome: Outcome,
-    previous: dict[str, int],
+    previous: dict[str, int | None],
     missing_by_country: dict[int, set[str]],
 ) -> list[RankingResult]:
     """One row per country in the candidate pool; a country without a score is listed with what it lacks."""
@@ -116,10 +116,24 @@ def results_store(*, run: RankingRun, inputs: ExtractedInputs, outcome: Outcome)
     AreaResult.objects.bulk_create(pair_rows, batch_size=BATCH_SIZE)
 
 
+def _copied_fields(model: type[RankingResult] | type[AreaResult]) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields if field.name not in ("id", "run")]
+
+
 def results_copy(*, source: RankingRun, run: RankingRun) -> None:
     """Give a run the results of an earlier run with the same inputs, computed with the same code."""
-    for model, rows in ((RankingResult, source.results.all()), (AreaResult, source.area_results.all())):
-        names = [field.attname for field in model._meta.concrete_fields if field.name not in ("id", "run")]
-        model.objects.bulk_create(
-            [model(run=run, **{name: getattr(row, name) for name in names}) for row in rows], batch_size=BATCH_SIZE
-        )
+    country_fields, area_fields = _copied_fields(RankingResult), _copied_fields(AreaResult)
+    RankingResult.objects.bulk_create(
+        [
+            RankingResult(run=run, **{name: getattr(row, name) for name in country_fields})
+            for row in source.results.all()
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    AreaResult.objects.bulk_create(
+        [
+            AreaResult(run=run, **{name: getattr(row, name) for name in area_fields})
+            for row in source.area_results.all()
+        ],
+        batch_size=BATCH_SIZE,
+    )

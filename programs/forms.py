@@ -300,7 +300,7 @@ class CooperationProgramForm(forms.ModelForm):
         countries.queryset = Country.objects.order_by("name")
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The program cannot end before it starts."))

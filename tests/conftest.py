@@ -26,6 +26,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         reference_data_load()
 
 
+def pytest_collection_modifyitems(items) -> None:
+    """A transactional test empties the database when it ends; unless it puts the reference data back
+    (serialized_rollback), every test after it depends on running before it."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            raise pytest.UsageError(f"{item.nodeid}: use django_db(transaction=True, serialized_rollback=True)")
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: row ids repeat between tests, so cached API bodies could too."""

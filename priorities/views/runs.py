@@ -38,7 +38,7 @@ class CompareForm(forms.Form):
             field.queryset = finished
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("first") and data.get("first") == data.get("second"):
             self.add_error("second", _("Choose two different runs."))
         return data

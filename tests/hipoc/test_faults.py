@@ -125,7 +125,7 @@ def wsgi_get(path: str) -> int:
     return statuses[0]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize(("health_checks", "expected"), [(True, 200), (False, 503)])
 def test_after_the_database_drops_the_connection_the_next_request_recovers(postgres_only, health_checks, expected):
     settings_dict = connection.settings_dict
