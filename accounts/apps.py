@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401 - connects the authentication log
+        from . import receivers  # noqa: F401 - connects the authentication log and the token-cache invalidation

@@ -1,17 +1,84 @@
-"""Bearer-token authentication for partner systems (django-rest-knox: tokens stored hashed)."""
+"""Bearer-token authentication for partner systems (django-rest-knox: tokens stored hashed).
 
+A partner pulls the same ranking many times a day, so a token that the database vouched for is remembered in
+the shared cache, under the hash of the token (never the token itself), for a few minutes. Every change that could
+withdraw a token — a token deleted (revoked, purged, expired) or changed, a user changed or deleted — starts a new
+authentication generation, and a remembered token of an older generation is checked against the database again:
+revoking a token takes effect on the very next request. A token remembered past its expiry is refused all the same.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox.auth import TokenAuthentication
+from knox.crypto import hash_token
+from knox.models import AuthToken
 from knox.signals import token_expired
+
+from .models import User
+
+GENERATION_KEY = "hipoc:auth-generation"
+VOUCHED_PREFIX = "hipoc:auth-token:"
+# How long a vouched-for token is remembered; also the longest a change made past Django's signals (raw SQL)
+# can go unnoticed.
+REMEMBER_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class VouchedToken:
+    generation: str
+    user: User
+    token: AuthToken
+    expiry: datetime | None
+
+
+def _new_generation() -> None:
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def forget_vouched_tokens() -> None:
+    """Start a new authentication generation now, and again once the change commits: a request that read the
+    database before the commit may have remembered the token under the generation started first."""
+    _new_generation()
+    transaction.on_commit(_new_generation)
+
+
+def _generation(cached: dict) -> str:
+    generation = cached.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
 
 
 class BearerTokenAuthentication(TokenAuthentication):
-    """knox's authentication, minus its sweep of all the user's other tokens on every request.
+    """knox's authentication, remembered in the shared cache between changes, and without knox's sweep of all the
+    user's other tokens on every request (a query per request that grows with the tokens a partner holds; an
+    expired token is refused here all the same, and the others are purged by the nightly task)."""
 
-    That sweep costs a query per request and grows with the tokens a partner holds; an expired token is refused
-    here all the same, and the others are purged by the nightly `accounts.purge_expired_tokens` task.
-    """
+    def authenticate_credentials(self, token: bytes):
+        try:
+            key = VOUCHED_PREFIX + hash_token(token.decode("utf-8"))
+        except (UnicodeDecodeError, TypeError, ValueError):
+            return super().authenticate_credentials(token)  # knox refuses it with its own message
+        cached = cache.get_many([GENERATION_KEY, key])
+        generation = _generation(cached)
+        vouched = cached.get(key)
+        if (
+            vouched is not None
+            and vouched.generation == generation
+            and (vouched.expiry is None or vouched.expiry >= timezone.now())
+        ):
+            return vouched.user, vouched.token
+        user, auth_token = super().authenticate_credentials(token)
+        remembered = VouchedToken(generation=generation, user=user, token=auth_token, expiry=auth_token.expiry)
+        cache.set(key, remembered, timeout=REMEMBER_SECONDS)
+        return user, auth_token
 
     def _cleanup_token(self, auth_token) -> bool:
         if auth_token.expiry is None or auth_token.expiry >= timezone.now():

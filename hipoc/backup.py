@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connections
 from django.utils import timezone
 
@@ -87,7 +88,13 @@ def backup_create(path: Path | None = None) -> Path:
 
 
 def backup_restore(path: Path) -> None:
-    path = Path(path)
+    """Replace the database's contents with the backup's, then empty the shared cache, whose published-run
+    pointers and rendered bodies described the data replaced."""
+    _restore_database(Path(path))
+    cache.clear()
+
+
+def _restore_database(path: Path) -> None:
     if not path.is_file():
         raise BackupError(f"No backup file at {path}.")
     connections.close_all()

@@ -1,11 +1,14 @@
 """Cross-model reads for the prioritisation pages: each returns a queryset with its related rows fetched, or
 aggregates computed in SQL, so that a page runs the same queries whatever the number of countries."""
 
+import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 import numpy as np
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import User
@@ -23,6 +26,11 @@ from .profiles import (
     criterion_label,
 )
 from .scoring.ranking import spearman_rho
+
+# The columns a run's API representation depends on, read before deciding whether to build it.
+RUN_STATE = ("pk", "status", "progress", "is_published", "finished_at")
+PUBLISHED_STATE_KEY = "hipoc:published-run:"
+PUBLICATION_GENERATION_KEY = "hipoc:publication-generation"
 
 
 def overview_counts() -> dict[str, int]:
@@ -63,6 +71,35 @@ def published_runs(profile_slug: str | None = None) -> QuerySet[RankingRun]:
     """The published run of the profile named, or of the default profile: at most one row, in one query."""
     runs = RankingRun.objects.filter(is_published=True)
     return runs.filter(profile_slug=profile_slug) if profile_slug else runs.filter(profile__is_default=True)
+
+
+def published_run_state(profile_slug: str | None = None) -> dict[str, Any] | None:
+    """What a published run's API representation depends on (RUN_STATE), kept in the shared cache so that a
+    partner's repeat pull finds it without a query (one round trip to the cache).
+
+    Each cached state carries the publication generation it was read in, and every publication starts a new
+    one (`forget_published_run_states`): a state read from the database just before a publication committed
+    is of an old generation, and is read again rather than believed.
+    """
+    key = PUBLISHED_STATE_KEY + (profile_slug or "")
+    cached = cache.get_many([PUBLICATION_GENERATION_KEY, key])
+    generation = cached.get(PUBLICATION_GENERATION_KEY)
+    if generation is None:
+        cache.add(PUBLICATION_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        generation = cache.get(PUBLICATION_GENERATION_KEY)
+    entry = cached.get(key)
+    if entry is not None and entry[0] == generation:
+        return entry[1]
+    state = published_runs(profile_slug).values(*RUN_STATE).first()
+    if state is not None:  # only runs that exist are kept: unknown slugs must not fill the cache
+        cache.set(key, (generation, state), timeout=settings.API_BODY_CACHE_SECONDS)
+    return state
+
+
+def forget_published_run_states() -> None:
+    """After a publication commits: every cached published-run state may be out of date (the run published
+    may be the default profile's too)."""
+    cache.set(PUBLICATION_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def published_run(profile_slug: str | None = None) -> RankingRun | None:

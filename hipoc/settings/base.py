@@ -200,10 +200,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "hipoc.exceptions.api_exception_handler",
     # Counted per token and per user (a user may hold several tokens) in the shared cache, so that every web
     # process shares one limit.
-    "DEFAULT_THROTTLE_CLASSES": [
-        "hipoc.throttling.TokenRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
-    ],
+    "DEFAULT_THROTTLE_CLASSES": ["hipoc.throttling.ApiRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "token": env("API_RATE_PER_TOKEN", default="300/minute"),
         "user": env("API_RATE_PER_USER", default="600/minute"),

@@ -20,7 +20,7 @@ from hipoc.schema import NOT_MODIFIED
 from programs.models import CooperationArea
 
 from ..models import AreaResult, PolicyPriority, PolicySource, RankingResult, RankingRun, RunStatus, WeightProfile
-from ..selectors import published_runs, runs_visible_to
+from ..selectors import RUN_STATE, published_run_state, runs_visible_to
 from ..services import default_profile, ranking_run_request
 from .renderers import RankingCSVRenderer
 from .serializers import (
@@ -32,8 +32,6 @@ from .serializers import (
     WeightProfileSerializer,
 )
 
-# The columns a run's representation depends on, read before deciding whether to build it.
-RUN_STATE = ("pk", "status", "progress", "is_published", "finished_at")
 AREA_PARAMETER = OpenApiParameter("area", str, description="An area code: that area's ranking of countries.")
 PROFILE_PARAMETER = OpenApiParameter("profile", str, description="A weight profile slug (default profile if absent).")
 
@@ -141,7 +139,7 @@ class RankingRunViewSet(
     )
     @action(detail=False)
     def latest(self, request: Request) -> HttpResponseBase:
-        state = published_runs(request.query_params.get("profile")).values(*RUN_STATE).first()
+        state = published_run_state(request.query_params.get("profile"))
         if state is None:
             raise NotFound("No published ranking for that profile.")
         return self._read(request, state)

@@ -26,7 +26,7 @@ from ..profiles import criteria_from_json, criteria_to_json, profile_criteria, p
 from ..results import results_copy, results_store
 from ..scoring import ENGINE_VERSION, Method, ScoringError, evaluate
 from ..scoring.engine import validate_method
-from ..selectors import policy_source_codes
+from ..selectors import forget_published_run_states, policy_source_codes
 from ..signals import run_published
 
 COMPUTE_TASK = "priorities.compute_ranking"
@@ -268,6 +268,7 @@ def ranking_run_publish(*, run: RankingRun, by: User | None = None) -> RankingRu
     run.published_at = timezone.now()
     run.published_by = by
     run.save(update_fields=["is_published", "published_at", "published_by"])
+    transaction.on_commit(forget_published_run_states)
     transaction.on_commit(lambda: run_published.send(sender=RankingRun, run_id=run.pk))
     return run
 

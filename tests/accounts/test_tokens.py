@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
@@ -32,7 +34,9 @@ def test_an_expired_token_is_refused_while_the_users_other_token_works():
     expiring = api_token_issue(user=partner, expires_in=timedelta(days=1))
     lasting = api_token_issue(user=partner)
     assert client_with(expiring).get("/api/v1/areas/").status_code == 200
-    AuthToken.objects.filter(expiry__isnull=False).update(expiry=timezone.now() - timedelta(seconds=1))
+    for token in AuthToken.objects.filter(expiry__isnull=False):
+        token.expiry = timezone.now() - timedelta(seconds=1)
+        token.save()
     refused = client_with(expiring).get("/api/v1/areas/")
     assert refused.status_code == 401
     assert refused.json()["code"] == "authentication_failed"
@@ -68,3 +72,32 @@ def test_an_inactive_user_token_is_refused():
     partner.is_active = False
     partner.save()
     assert client_with(token).get("/api/v1/areas/").status_code == 401
+
+
+@pytest.mark.django_db
+def test_a_token_remembered_between_requests_is_refused_once_it_expires(monkeypatch):
+    partner = UserFactory(role="partner-system")
+    expiring = api_token_issue(user=partner, expires_in=timedelta(hours=1))
+    assert client_with(expiring).get("/api/v1/areas/").status_code == 200
+    later = timezone.now() + timedelta(hours=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert client_with(expiring).get("/api/v1/areas/").status_code == 401
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("change", ["revoke", "deactivate", "delete user"])
+def test_a_token_used_a_moment_ago_is_refused_on_the_next_request_after_a_change(change):
+    partner = UserFactory(role="partner-system")
+    client = client_with(api_token_issue(user=partner))
+    assert client.get("/api/v1/areas/").status_code == 200
+    with CaptureQueriesContext(connection) as remembered:
+        assert client.get("/api/v1/areas/").status_code == 200
+    assert not any("knox_authtoken" in query["sql"] for query in remembered.captured_queries)
+    if change == "revoke":
+        api_tokens_revoke(user=partner)
+    elif change == "deactivate":
+        partner.is_active = False
+        partner.save()
+    else:
+        partner.delete()
+    assert client.get("/api/v1/areas/").status_code == 401

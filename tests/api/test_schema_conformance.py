@@ -15,7 +15,6 @@ from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
-from rest_framework.throttling import SimpleRateThrottle
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -24,6 +23,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from accounts.services import api_token_issue
+from hipoc.throttling import ApiRateThrottle
 from tests.factories import UserFactory
 from tests.priorities.test_api import computed_run, seed
 
@@ -57,7 +57,7 @@ def tokens(db, monkeypatch, keep_test_connection):
     """Evidence, a published run and a token per role; no rate limit gets in the fuzzer's way."""
     seed(reports=10, needs=5, countries=3)
     computed_run(publish=True)
-    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"user": "100000/minute", "token": "100000/minute"})
+    monkeypatch.setattr(ApiRateThrottle, "THROTTLE_RATES", {"user": "100000/minute", "token": "100000/minute"})
     cache.clear()
     return {role: api_token_issue(user=UserFactory(role=role)) for role in ("jpo-staff", "partner-system")}
 

@@ -1,6 +1,7 @@
 """The partner-facing read API: reference data, countries with their published rank, and rankings."""
 
 import datetime
+import time
 from io import StringIO
 
 import pytest
@@ -8,9 +9,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from accounts.services import api_token_issue
+from accounts.services import api_token_issue, api_tokens_revoke
 from priorities.models import PolicyPriority, PolicyPriorityArea, PolicySource, RankingRun
 from priorities.services import default_profile, ranking_run_execute, ranking_run_publish, ranking_run_request
 from programs.models import CooperationArea
@@ -231,27 +233,49 @@ def test_ranking_results_as_csv(published, how):
 @pytest.mark.django_db
 def test_requests_beyond_the_rate_are_refused_with_retry_after(monkeypatch):
     from django.core.cache import cache
-    from rest_framework.throttling import UserRateThrottle
+
+    from hipoc.throttling import ApiRateThrottle
 
     cache.clear()
-    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "3/minute"})
+    monkeypatch.setattr(ApiRateThrottle, "THROTTLE_RATES", {"user": "3/day"})
     api = api_for("partner-system")
     statuses = [api.get("/api/v1/areas/").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
     refused = api.get("/api/v1/areas/")
-    assert int(refused["Retry-After"]) > 0
+    assert 0 < int(refused["Retry-After"]) <= 24 * 3600
     assert refused.json()["code"] == "throttled"
     cache.clear()
+
+
+@pytest.mark.django_db
+def test_a_request_costs_the_limits_one_counter_each_however_large_the_allowance(monkeypatch):
+    """Regression: DRF's throttles stored and rewrote every request time in the window, so that a request cost
+    more the larger the allowance; a fixed window keeps one counter per client and window."""
+    from django.core.cache import cache
+
+    from hipoc.throttling import ApiRateThrottle
+
+    monkeypatch.setattr(ApiRateThrottle, "THROTTLE_RATES", {"user": "100000/day", "token": "100000/day"})
+    partner = UserFactory(role="partner-system")
+    token = api_token_issue(user=partner)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    for _ in range(5):
+        assert api.get("/api/v1/areas/").status_code == 200
+    window = int(time.time() // (24 * 3600))
+    token_key = AuthToken.objects.get(user=partner).token_key
+    assert cache.get(f"throttle_user_{partner.pk}:{window}") == 5
+    assert cache.get(f"throttle_token_{token_key}:{window}") == 5
 
 
 @pytest.mark.django_db
 def test_each_token_has_its_own_limit_beside_its_users(monkeypatch):
     from django.core.cache import cache
 
-    from hipoc.throttling import TokenRateThrottle
+    from hipoc.throttling import ApiRateThrottle
 
     cache.clear()
-    monkeypatch.setattr(TokenRateThrottle, "THROTTLE_RATES", {"token": "2/minute"})
+    monkeypatch.setattr(ApiRateThrottle, "THROTTLE_RATES", {"user": "100/day", "token": "2/day"})
     partner = UserFactory(role="partner-system")
     first, second = APIClient(), APIClient()
     first.credentials(HTTP_AUTHORIZATION=f"Bearer {api_token_issue(user=partner)}")
@@ -264,10 +288,11 @@ def test_each_token_has_its_own_limit_beside_its_users(monkeypatch):
 @pytest.mark.django_db
 def test_a_user_cannot_widen_the_limit_by_holding_more_tokens(monkeypatch):
     from django.core.cache import cache
-    from rest_framework.throttling import UserRateThrottle
+
+    from hipoc.throttling import ApiRateThrottle
 
     cache.clear()
-    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "3/minute"})
+    monkeypatch.setattr(ApiRateThrottle, "THROTTLE_RATES", {"user": "3/day", "token": "100/day"})
     partner = UserFactory(role="partner-system")
     clients = []
     for _ in range(4):
@@ -415,3 +440,27 @@ def test_pages_and_api_show_a_role_the_same_runs(client, role):
     in_api = {run["id"] for run in api.get("/api/v1/rankings/").json()["results"]}
     assert on_page == in_api
     assert on_page == ({published.pk} if role != "jpo-staff" else set(RankingRun.objects.values_list("pk", flat=True)))
+
+
+@pytest.mark.django_db
+def test_a_repeat_pull_of_the_latest_ranking_asks_the_database_nothing(published):
+    """The token the database vouched for and the published run are found in the shared cache until a token or a
+    user changes, or another run is published; revoking the token takes effect at once."""
+    partner = UserFactory(role="partner-system")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {api_token_issue(user=partner)}")
+    first = api.get("/api/v1/rankings/latest/")
+    for headers in ({}, {"HTTP_IF_NONE_MATCH": first["ETag"]}):
+        with CaptureQueriesContext(connection) as captured:
+            again = api.get("/api/v1/rankings/latest/", **headers)
+        assert again.status_code in (200, 304)
+        assert captured.captured_queries == []
+
+    newer = computed_run(publish=False, seed_value=9)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        ranking_run_publish(run=newer)
+    assert api.get("/api/v1/rankings/latest/").json()["id"] == newer.pk
+    assert api.get("/api/v1/rankings/latest/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
+
+    api_tokens_revoke(user=partner)
+    assert api.get("/api/v1/rankings/latest/").status_code == 401
