@@ -1,6 +1,7 @@
 """Cross-model reads for the prioritisation pages: each returns a queryset with its related rows fetched, or
 aggregates computed in SQL, so that a page runs the same queries whatever the number of countries."""
 
+import re
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -31,6 +32,7 @@ from .scoring.ranking import spearman_rho
 RUN_STATE = ("pk", "status", "progress", "is_published", "finished_at")
 PUBLISHED_STATE_KEY = "hipoc:published-run:"
 PUBLICATION_GENERATION_KEY = "hipoc:publication-generation"
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,60}")
 
 
 def overview_counts() -> dict[str, int]:
@@ -81,6 +83,8 @@ def published_run_state(profile_slug: str | None = None) -> dict[str, Any] | Non
     one (`forget_published_run_states`): a state read from the database just before a publication committed
     is of an old generation, and is read again rather than believed.
     """
+    if profile_slug and not SLUG.fullmatch(profile_slug):
+        return None  # no profile has such a slug; and what a client sends does not become a cache key
     key = PUBLISHED_STATE_KEY + (profile_slug or "")
     cached = cache.get_many([PUBLICATION_GENERATION_KEY, key])
     generation = cached.get(PUBLICATION_GENERATION_KEY)

@@ -464,3 +464,15 @@ def test_a_repeat_pull_of_the_latest_ranking_asks_the_database_nothing(published
 
     api_tokens_revoke(user=partner)
     assert api.get("/api/v1/rankings/latest/").status_code == 401
+
+
+@pytest.mark.django_db
+def test_a_profile_no_run_is_published_for_is_not_found_and_not_remembered(published):
+    from django.core.cache import cache
+
+    from priorities.selectors import PUBLISHED_STATE_KEY
+
+    for profile in ("nobody", "x" * 5000, "naïve profile"):
+        response = api_for("partner-system").get("/api/v1/rankings/latest/", {"profile": profile})
+        assert response.status_code == 404
+        assert cache.get(PUBLISHED_STATE_KEY + profile[:100]) is None
