@@ -28,14 +28,15 @@ from programs.models import (
 )
 
 from .models import PolicyPriority, PolicyPriorityArea
-from .profile_settings import Imputation, ProfileSettings
-from .profiles import (
+from .profile_settings import (
     FIELD_NEED,
     FIELD_READINESS,
     HISTORY_CONTINUITY,
     HISTORY_STAGE,
     NEEDS_STAKEHOLDER,
     POLICY,
+    Imputation,
+    ProfileSettings,
 )
 from .scoring import Criterion, DecisionProblem, ScoringError
 

@@ -13,8 +13,17 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .models import WeightProfile
-from .profile_settings import Group, Kind, ProfileSettings, WeightMethod, clean_value
-from .profiles import DEFAULT_CRITERION_WEIGHTS, EVIDENCE_CRITERIA, POLICY, criterion_label, profile_criteria
+from .profile_settings import (
+    DEFAULT_CRITERION_WEIGHTS,
+    EVIDENCE_CRITERIA,
+    POLICY,
+    Group,
+    Kind,
+    ProfileSettings,
+    WeightMethod,
+    clean_value,
+)
+from .profiles import criterion_label, profile_criteria
 from .scoring import InconsistentJudgementsError, ScoringError
 from .scoring.weights import CONSISTENCY_LIMIT, ahp_weights, pairwise_matrix
 from .selectors import policy_source_codes, policy_source_names

@@ -28,22 +28,6 @@ from .profile_settings import (
 from .scoring import BENEFIT, Criterion, ScoringError
 from .scoring.weights import ahp_weights_checked, direct_weights, equal_weights
 
-__all__ = [
-    "DEFAULT_CRITERION_WEIGHTS",
-    "EVIDENCE_CRITERIA",
-    "FIELD_NEED",
-    "FIELD_READINESS",
-    "HISTORY_CONTINUITY",
-    "HISTORY_STAGE",
-    "NEEDS_STAKEHOLDER",
-    "POLICY",
-    "criteria_from_json",
-    "criteria_to_json",
-    "criterion_label",
-    "profile_criteria",
-    "profile_snapshot",
-]
-
 CRITERION_LABELS = {
     FIELD_NEED: gettext_lazy("Need assessed on mission"),
     FIELD_READINESS: gettext_lazy("Absorptive capacity and commitment"),

@@ -17,15 +17,15 @@ from countries.models import Country
 from programs.models import CooperationArea, CooperationProgram, MissionReport, ProgramStatus, StakeholderNeed
 
 from .models import AreaResult, PolicyPriority, PolicySource, RankingResult, RankingRun, RunStatus, WeightProfile
-from .profiles import (
+from .profile_settings import (
     FIELD_NEED,
     FIELD_READINESS,
     HISTORY_CONTINUITY,
     HISTORY_STAGE,
     NEEDS_STAKEHOLDER,
     POLICY,
-    criterion_label,
 )
+from .profiles import criterion_label
 from .scoring.ranking import spearman_rho
 
 # The columns a run's API representation depends on, read before deciding whether to build it.

@@ -55,16 +55,16 @@ def code_version() -> str:
     return f"hipoc {package} / engine {ENGINE_VERSION}"
 
 
-def method_from(settings: ProfileSettings, *, method: str, samples: int, seed: int) -> Method:
+def method_from(config: ProfileSettings, *, method: str, samples: int, seed: int) -> Method:
     """The engine's method: the profile's settings, with the aggregation, samples and seed of this run."""
     return Method(
-        normalization=settings.normalization,
+        normalization=config.normalization,
         aggregation=method,
-        coverage_threshold=settings.coverage_threshold,
-        top_k=settings.top_k_areas,
+        coverage_threshold=config.coverage_threshold,
+        top_k=config.top_k_areas,
         samples=samples,
-        concentration=settings.weight_concentration,
-        vary_method=settings.vary_method,
+        concentration=config.weight_concentration,
+        vary_method=config.vary_method,
         seed=seed,
     )
 
