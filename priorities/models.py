@@ -1,6 +1,7 @@
 """Policy sources and their priorities, and the weight profiles that turn them into a ranking."""
 
 from django.conf import settings as django_settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -147,7 +148,17 @@ class WeightProfile(models.Model):
         return f"{self.name} (v{self.version})"
 
     def clean(self) -> None:
-        self.settings = self.settings_class.from_json(self.settings).to_json()
+        try:
+            self.settings = self.settings_class.from_json(self.settings).to_json()
+        except ValidationError as error:
+            # Reported on the one field the settings live in, each message naming its setting.
+            raise ValidationError(
+                {
+                    "settings": [
+                        f"{name}: {message}" for name, messages in error.message_dict.items() for message in messages
+                    ]
+                }
+            ) from error
 
     @property
     def config(self) -> ProfileSettings:

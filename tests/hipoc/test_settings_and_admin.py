@@ -54,3 +54,23 @@ def test_admin_list_search_and_add_pages_answer(client, model):
     request.user = superuser
     adds = model_admin.has_add_permission(request)
     assert client.get(reverse("admin:{}_{}_add".format(*info))).status_code == (200 if adds else 403)
+
+
+@pytest.mark.django_db
+def test_a_bad_profile_setting_in_the_admin_is_a_form_error_naming_it(client):
+    """Regression: a setting out of bounds in the admin's settings JSON raised a ValueError (500)."""
+    import json
+
+    from priorities.models import WeightProfile
+
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    profile = WeightProfile.objects.get(is_default=True)
+    settings = {**profile.settings, "coverage_threshold": 5}
+    response = client.post(
+        reverse("admin:priorities_weightprofile_change", args=[profile.pk]),
+        {"slug": profile.slug, "name": profile.name, "version": profile.version, "settings": json.dumps(settings)},
+    )
+    assert response.status_code == 200
+    assert "coverage_threshold: Must be at most 1." in response.context["adminform"].form.errors["settings"]
+    profile.refresh_from_db()
+    assert profile.settings["coverage_threshold"] != 5
