@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 from django.db.models import Case, Count, ExpressionWrapper, F, FloatField, Func, Max, Q, Sum, Value, When
-from django.db.models.functions import Power
+from django.db.models.functions import Least, Power
 
 from countries.models import Country, CountryGroup, IndicatorValue
 from programs.models import (
@@ -47,6 +47,8 @@ APPLICABILITY_GENERAL = 0.5
 # An activity counts for a quarter of a program in the continuity of cooperation.
 ACTIVITY_WEIGHT = 0.25
 RAW_DECIMALS = 10
+# 0.5 ** 1000 ≈ 9e-302, still a normal double.
+MAX_HALF_LIVES = 1000.0
 CONTEXT_PREFIX = "context."
 
 
@@ -74,8 +76,13 @@ class DaysBefore(Func):
 
 
 def recency_weight(as_of: date, date_field: str, half_life_days: int):
-    """0.5 ** (age in days / half-life): evidence loses half its weight every half-life."""
-    return Power(Value(0.5), DaysBefore(as_of, F(date_field)) / Value(float(half_life_days)))
+    """0.5 ** (age in days / half-life): evidence loses half its weight every half-life.
+
+    The age is capped at MAX_HALF_LIVES half-lives: beyond that the weight is negligible anyway, and PostgreSQL
+    refuses a power that underflows a double (a need dated 1900 under a one-day half-life) instead of giving 0.
+    """
+    half_lives = DaysBefore(as_of, F(date_field)) / Value(float(half_life_days))
+    return Power(Value(0.5), Least(half_lives, Value(MAX_HALF_LIVES)))
 
 
 @dataclass(frozen=True)
@@ -161,10 +168,17 @@ def _assessment_sums(as_of: date, half_life: int):
     )
 
 
+def _counted_needs():
+    """Needs that count as evidence: recorded on their own, or heard in a report that has been reviewed (a draft's
+    needs count once the report does)."""
+    return StakeholderNeed.objects.filter(Q(report__isnull=True) | Q(report__status=ReportStatus.REVIEWED))
+
+
 def _need_sums(as_of: date, half_life: int):
     weight = recency_weight(as_of, "raised_on", half_life)
     return (
-        StakeholderNeed.objects.filter(status__in=[NeedStatus.OPEN, NeedStatus.BEING_ADDRESSED], raised_on__lte=as_of)
+        _counted_needs()
+        .filter(status__in=[NeedStatus.OPEN, NeedStatus.BEING_ADDRESSED], raised_on__lte=as_of)
         .values("country", "area")
         .annotate(
             urgency_total=Sum(ExpressionWrapper(weight * F("urgency"), output_field=FloatField())),
@@ -260,7 +274,7 @@ def extract(settings: ProfileSettings, criteria: Sequence[Criterion], *, as_of: 
     columns[FIELD_NEED], columns[FIELD_READINESS] = need, readiness
 
     # Needs are known to be absent (0) only where someone has looked: reviewed reports or recorded needs.
-    looked = assessed_countries | set(StakeholderNeed.objects.values_list("country", flat=True).distinct())
+    looked = assessed_countries | set(_counted_needs().values_list("country", flat=True).distinct())
     needs = np.full(shape, np.nan)
     for iso3 in looked & set(country_index):
         needs[country_index[iso3]] = 0.0

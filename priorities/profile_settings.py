@@ -35,6 +35,10 @@ DEFAULT_CRITERION_WEIGHTS = {
 }
 
 
+# Weights are relative; one beyond this is a typing error, and would drown the others' rounding.
+LARGEST_WEIGHT = 1e12
+
+
 class WeightMethod(models.TextChoices):
     DIRECT = "direct", _("Direct weights")
     EQUAL = "equal", _("Equal weights")
@@ -351,6 +355,8 @@ def clean_value(spec: dataclasses.Field, value: Any) -> Any:
                 raise ValidationError(f"{code}: {error.messages[0]}") from None
             if number < 0:
                 raise ValidationError(_("The weight of %(code)s cannot be negative.") % {"code": code})
+            if number > LARGEST_WEIGHT:
+                raise ValidationError(_("Must be at most %(limit)s.") % {"limit": f"{LARGEST_WEIGHT:g}"})
             weights[code] = number
         return weights
     if kind == Kind.DIRECTIONS:

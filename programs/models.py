@@ -1,5 +1,7 @@
 """The cooperation itself and the evidence from the field: areas, programs, activities, reports and needs."""
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
@@ -11,11 +13,21 @@ from simple_history.models import HistoricalRecords
 from countries.models import Country
 
 RATING_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
+# A date before this is a typing error (0026 for 2026), not evidence: refused, not weighed as nothing.
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+DATE_VALIDATORS = [MinValueValidator(EARLIEST_DATE)]
+# The largest budget a program may state (¥1 trillion): larger is a typing error.
+LARGEST_BUDGET_JPY = 10**12
 
 
 def text_limit(length: int) -> list[MaxLengthValidator]:
     """TextField's max_length only sizes the form widget; the validator enforces it everywhere."""
     return [MaxLengthValidator(length)]
+
+
+def date_constraint(field: str, name: str) -> models.CheckConstraint:
+    """A date on or after EARLIEST_DATE (later dates of the same record are ordered after it by their own rule)."""
+    return models.CheckConstraint(condition=Q(**{f"{field}__gte": EARLIEST_DATE}), name=name)
 
 
 def rating_constraint(field: str, name: str) -> models.CheckConstraint:
@@ -114,9 +126,11 @@ class CooperationProgram(models.Model):
         ImplementingPartner, related_name="programs", verbose_name=_("implementing partners"), blank=True
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"), null=True, blank=True)
-    budget_jpy = models.BigIntegerField(_("budget (JPY)"), null=True, blank=True)
+    start_date = models.DateField(_("start date"), validators=DATE_VALIDATORS)
+    end_date = models.DateField(_("end date"), null=True, blank=True, validators=DATE_VALIDATORS)
+    budget_jpy = models.BigIntegerField(
+        _("budget (JPY)"), null=True, blank=True, validators=[MaxValueValidator(LARGEST_BUDGET_JPY)]
+    )
     stage = models.PositiveSmallIntegerField(_("stage"), choices=Stage.choices, default=Stage.IP_OFFICE)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -132,6 +146,11 @@ class CooperationProgram(models.Model):
             models.CheckConstraint(
                 condition=Q(budget_jpy__isnull=True) | Q(budget_jpy__gte=0), name="program_budget_not_negative"
             ),
+            models.CheckConstraint(
+                condition=Q(budget_jpy__isnull=True) | Q(budget_jpy__lte=LARGEST_BUDGET_JPY),
+                name="program_budget_bounded",
+            ),
+            date_constraint("start_date", "program_start_plausible"),
             models.CheckConstraint(condition=Q(stage__gte=1, stage__lte=3), name="program_stage_on_ladder"),
             models.CheckConstraint(condition=Q(program_type__in=ProgramType.values), name="program_type_known"),
             models.CheckConstraint(condition=Q(status__in=ProgramStatus.values), name="program_status_known"),
@@ -168,8 +187,8 @@ class CooperationActivity(models.Model):
         null=True,
         blank=True,
     )
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"))
+    start_date = models.DateField(_("start date"), validators=DATE_VALIDATORS)
+    end_date = models.DateField(_("end date"), validators=DATE_VALIDATORS)
     participants = models.PositiveIntegerField(_("participants"), default=0)
 
     class Meta:
@@ -178,6 +197,7 @@ class CooperationActivity(models.Model):
         ordering = ["-start_date"]
         constraints = [
             models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="activity_dates_in_order"),
+            date_constraint("start_date", "activity_start_plausible"),
             models.CheckConstraint(condition=Q(participants__gte=0), name="activity_participants_not_negative"),
             models.CheckConstraint(condition=Q(kind__in=ActivityKind.values), name="activity_kind_known"),
         ]
@@ -212,8 +232,8 @@ class MissionReport(models.Model):
     country = models.ForeignKey(
         Country, on_delete=models.PROTECT, related_name="mission_reports", verbose_name=_("country")
     )
-    visit_start = models.DateField(_("visit start"))
-    visit_end = models.DateField(_("visit end"))
+    visit_start = models.DateField(_("visit start"), validators=DATE_VALIDATORS)
+    visit_end = models.DateField(_("visit end"), validators=DATE_VALIDATORS)
     summary = models.TextField(_("summary"), max_length=10000, validators=text_limit(10000))
     recommendations = models.TextField(_("recommendations"), max_length=10000, blank=True, validators=text_limit(10000))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
@@ -240,6 +260,7 @@ class MissionReport(models.Model):
         ordering = ["-visit_start", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(visit_end__gte=F("visit_start")), name="report_visit_dates_in_order"),
+            date_constraint("visit_start", "report_visit_plausible"),
             models.CheckConstraint(condition=Q(kind__in=ReportKind.values), name="report_kind_known"),
             models.CheckConstraint(condition=Q(status__in=ReportStatus.values), name="report_status_known"),
             models.CheckConstraint(
@@ -325,7 +346,7 @@ class StakeholderNeed(models.Model):
         _("urgency"), validators=RATING_VALIDATORS, help_text=_("1 (low) to 5 (very urgent)")
     )
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.OTHER)
-    raised_on = models.DateField(_("raised on"))
+    raised_on = models.DateField(_("raised on"), validators=DATE_VALIDATORS)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
     report = models.ForeignKey(
         MissionReport,
@@ -353,6 +374,7 @@ class StakeholderNeed(models.Model):
         ordering = ["-raised_on", "-id"]
         constraints = [
             rating_constraint("urgency", "need_urgency_1_to_5"),
+            date_constraint("raised_on", "need_raised_plausible"),
             models.CheckConstraint(condition=Q(source__in=NeedSource.values), name="need_source_known"),
             models.CheckConstraint(condition=Q(status__in=NeedStatus.values), name="need_status_known"),
         ]

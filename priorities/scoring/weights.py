@@ -8,7 +8,27 @@ import numpy as np
 from .errors import InconsistentJudgementsError, ScoringError
 
 # Saaty's random consistency index by matrix size (Saaty 1980, The Analytic Hierarchy Process).
-RANDOM_INDEX = {1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45, 10: 1.49}
+# Saaty's random consistency index by matrix size (Saaty, "The Analytic Hierarchy Process", 1980, table 1.7 as
+# extended to n = 15); larger matrices are refused rather than measured against a borrowed index.
+RANDOM_INDEX = {
+    1: 0.0,
+    2: 0.0,
+    3: 0.58,
+    4: 0.90,
+    5: 1.12,
+    6: 1.24,
+    7: 1.32,
+    8: 1.41,
+    9: 1.45,
+    10: 1.49,
+    11: 1.51,
+    12: 1.48,
+    13: 1.56,
+    14: 1.57,
+    15: 1.59,
+}
+# A pair judged both ways round must agree within this (a_ij = 1 / a_ji).
+RECIPROCAL_TOLERANCE = 1e-6
 CONSISTENCY_LIMIT = 0.1
 SAATY_MIN, SAATY_MAX = 1 / 9, 9.0
 
@@ -45,10 +65,17 @@ class AhpResult:
 
 
 def pairwise_matrix(codes: Sequence[str], judgements: Mapping[str, Mapping[str, float]]) -> np.ndarray:
-    """Build a reciprocal matrix from upper-triangle judgements {row code: {column code: a_ij}}."""
+    """Build a reciprocal matrix from judgements {row code: {column code: a_ij}}.
+
+    Every pair must be judged once (either way round); a pair judged both ways must agree (a_ji = 1 / a_ij). A
+    missing judgement is refused rather than read as "equally important".
+    """
     index = {code: position for position, code in enumerate(codes)}
     size = len(codes)
+    if size > max(RANDOM_INDEX):
+        raise ScoringError(f"A pairwise matrix compares at most {max(RANDOM_INDEX)} criteria.", field="ahp_matrix")
     matrix = np.ones((size, size))
+    given = np.zeros((size, size), dtype=bool)
     for row_code, row in judgements.items():
         for column_code, value in row.items():
             if row_code not in index or column_code not in index:
@@ -68,8 +95,20 @@ def pairwise_matrix(codes: Sequence[str], judgements: Mapping[str, Mapping[str, 
             i, j = index[row_code], index[column_code]
             if i == j:
                 continue
+            if given[i, j] and abs(matrix[i, j] / judgement - 1) > RECIPROCAL_TOLERANCE:
+                raise ScoringError(
+                    f"The judgements {row_code} vs {column_code} and {column_code} vs {row_code} contradict each "
+                    "other: one must be the reciprocal of the other.",
+                    field="ahp_matrix",
+                )
             matrix[i, j] = judgement
             matrix[j, i] = 1.0 / judgement
+            given[i, j] = given[j, i] = True
+    missing = [f"{codes[i]} vs {codes[j]}" for i in range(size) for j in range(i + 1, size) if not given[i, j]]
+    if missing:
+        raise ScoringError(
+            f"The pairwise matrix lacks judgements for: {', '.join(missing)}.", field="ahp_matrix", details=missing
+        )
     return matrix
 
 
@@ -79,6 +118,8 @@ def ahp_weights(matrix: np.ndarray) -> AhpResult:
     size = matrix.shape[0]
     if matrix.shape != (size, size) or size == 0:
         raise ScoringError("The pairwise matrix must be square.", field="ahp_matrix")
+    if size > max(RANDOM_INDEX):
+        raise ScoringError(f"A pairwise matrix compares at most {max(RANDOM_INDEX)} criteria.", field="ahp_matrix")
     if not np.all(np.isfinite(matrix)) or np.any(matrix <= 0):
         raise ScoringError("Pairwise judgements must be positive numbers.", field="ahp_matrix")
     if not np.allclose(matrix * matrix.T, 1.0, rtol=1e-9):
@@ -89,7 +130,7 @@ def ahp_weights(matrix: np.ndarray) -> AhpResult:
     vector = np.abs(eigenvectors[:, principal].real)
     weights = vector / vector.sum()
     consistency_index = (lambda_max - size) / (size - 1) if size > 2 else 0.0
-    random_index = RANDOM_INDEX.get(size, RANDOM_INDEX[10])
+    random_index = RANDOM_INDEX[size]
     consistency_ratio = consistency_index / random_index if random_index else 0.0
     implied = weights[:, None] / weights[None, :]
     deviation = np.abs(np.log(matrix / implied))

@@ -147,10 +147,12 @@ def _progress(run: RankingRun, percent: int) -> None:
 
 
 def _twin(run: RankingRun, digest: str) -> RankingRun | None:
-    """A succeeded run with the same inputs, profile, method, samples and seed, whose results can be reused."""
+    """A succeeded run with the same inputs, profile, method, samples and seed, computed by the same code, whose
+    results can be reused (a fixed engine must reach unchanged inputs too)."""
     return (
         RankingRun.objects.filter(
             status=RunStatus.SUCCEEDED,
+            code_version=run.code_version,
             inputs_digest=digest,
             profile_slug=run.profile_slug,
             method=run.method,

@@ -37,6 +37,16 @@ BAD_ROWS = {
         {"start_date": datetime.date(2026, 1, 1), "end_date": datetime.date(2025, 1, 1)},
     ),
     "program negative budget": (CooperationProgramFactory, {"budget_jpy": -1}),
+    "program budget beyond a trillion yen": (CooperationProgramFactory, {"budget_jpy": 10**12 + 1}),
+    "program starting in 1899": (
+        CooperationProgramFactory,
+        {"start_date": datetime.date(1899, 12, 31), "end_date": datetime.date(2026, 1, 1)},
+    ),
+    "need raised in year 26": (StakeholderNeedFactory, {"raised_on": datetime.date(26, 5, 1)}),
+    "report visit in 1899": (
+        MissionReportFactory,
+        {"visit_start": datetime.date(1899, 3, 2), "visit_end": datetime.date(1899, 3, 6)},
+    ),
     "program stage 4": (CooperationProgramFactory, {"stage": 4}),
     "program unknown type": (CooperationProgramFactory, {"program_type": "gift"}),
     "activity ends before it starts": (

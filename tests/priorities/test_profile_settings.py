@@ -72,6 +72,7 @@ def test_settings_round_trip_through_json():
         ({"aggregation": "median"}, "aggregation", "Choose one of"),
         ({"oda_eligible_only": "yes"}, "oda_eligible_only", "true or false"),
         ({"criterion_weights": {"field.need": -1}}, "criterion_weights", "negative"),
+        ({"criterion_weights": {"field.need": 1e13}}, "criterion_weights", "at most 1e+12"),
         ({"criterion_directions": {"field.need": "up"}}, "criterion_directions", "benefit"),
         ({"ahp_matrix": {"criteria": ["policy"], "judgements": {"policy": {"field.need": 12}}}}, "ahp_matrix", "1/9"),
         ({"excluded_countries": "VNM"}, "excluded_countries", "list of codes"),

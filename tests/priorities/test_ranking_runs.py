@@ -23,8 +23,8 @@ from priorities.services import (
     ranking_run_request,
 )
 from priorities.tasks import compute_ranking
-from programs.models import StakeholderNeed
-from tests.factories import StakeholderNeedFactory, WeightProfileFactory
+from programs.models import MissionReport, StakeholderNeed
+from tests.factories import MissionReportFactory, StakeholderNeedFactory, UserFactory, WeightProfileFactory
 
 AS_OF = datetime.date(2026, 11, 1)
 
@@ -123,6 +123,17 @@ def test_same_inputs_profile_and_seed_give_identical_results(demo):
     assert second.inputs_digest == first.inputs_digest
     assert second.reused_from_id == first.pk
     assert results_of(second) == results_of(first)
+
+
+@pytest.mark.django_db
+def test_results_of_another_engine_version_are_not_reused(demo):
+    """Regression: reuse ignored the code version, so a fix to the engine never reached unchanged inputs."""
+    earlier = run_now(seed=42)
+    RankingRun.objects.filter(pk=earlier.pk).update(code_version="hipoc 0.0.1 / engine 0")
+    again = run_now(seed=42)
+    assert again.inputs_digest == earlier.inputs_digest
+    assert again.reused_from_id is None
+    assert again.results.exists()
 
 
 @pytest.mark.django_db
@@ -364,3 +375,30 @@ def test_the_country_whose_need_changed_is_marked_stale(demo):
     need.status = "met"
     need.save()
     assert stale_countries(run) == {need.country_id}
+
+
+@pytest.mark.django_db
+def test_evidence_a_century_old_under_a_one_day_half_life_weighs_nothing_and_stops_nothing(demo):
+    """Regression: 0.5 ** (age / half-life) underflowed on PostgreSQL (DataError), failing every run."""
+    need = StakeholderNeedFactory(raised_on=datetime.date(1900, 1, 1), urgency=5)
+    run = run_now(WeightProfileFactory(recency_half_life_days=1), samples=10)
+    assert run.status == "succeeded"
+    assert AreaResult.objects.filter(run=run, country=need.country, area=need.area).exists()
+
+
+@pytest.mark.django_db
+def test_needs_heard_in_a_report_count_once_the_report_is_reviewed(demo):
+    """Regression: needs inside a draft report already raised `needs.stakeholder`."""
+    before = run_now(seed=5)
+    report = MissionReportFactory(country_id="VNM", visit_end=datetime.date(2026, 10, 1))
+    StakeholderNeedFactory(report=report, source="mission_report", urgency=5, raised_on=datetime.date(2026, 10, 1))
+
+    def stakeholder_need(run):
+        return AreaResult.objects.get(run=run, country="VNM", area__code="enforcement").raw["needs.stakeholder"]
+
+    while_draft = run_now(seed=5)
+    assert while_draft.inputs_digest == before.inputs_digest
+    assert stakeholder_need(while_draft) == stakeholder_need(before)
+    MissionReport.objects.filter(pk=report.pk).update(status="reviewed", reviewer=UserFactory(role="jpo-staff"))
+    reviewed = run_now(seed=5)
+    assert stakeholder_need(reviewed) > (stakeholder_need(before) or 0)

@@ -251,3 +251,25 @@ def test_an_update_with_a_stale_if_match_gets_412_and_changes_nothing(expert):
     assert stale.status_code == 412
     assert stale.json()["code"] == "precondition_failed"
     assert MissionReport.objects.get().summary == "v2"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("raised_on", ["0001-01-01", "1899-12-31"])
+def test_a_need_dated_before_1900_is_refused_by_field(expert, raised_on):
+    """Regression: a need dated 0001-01-01 was accepted, and its recency weight underflowed on PostgreSQL."""
+    refused = api_for(expert).post(
+        "/api/v1/needs/",
+        {
+            "country": "KEN",
+            "area": "enforcement",
+            "stakeholder_group": "judiciary",
+            "description": "Judges asked for an IP case-law seminar.",
+            "urgency": 3,
+            "source": "survey",
+            "raised_on": raised_on,
+        },
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert "raised_on" in refused.json()["errors"]
+    assert not StakeholderNeed.objects.exists()

@@ -10,6 +10,7 @@ from priorities.scoring.aggregation import aggregate, geometric_scale
 from priorities.scoring.normalization import min_max, normalize, percentile_rank, z_score
 from priorities.scoring.ranking import competition_ranks, rank_summary
 from priorities.scoring.weights import (
+    RANDOM_INDEX,
     InconsistentJudgementsError,
     ahp_weights,
     ahp_weights_checked,
@@ -98,6 +99,28 @@ class TestWeights:
         assert refused.value.field == "ahp_matrix"
         assert "consistency ratio" in refused.value.message
         assert refused.value.worst[0][:2] in {("a", "b"), ("a", "c"), ("b", "c")}
+
+    def test_a_missing_judgement_is_refused_not_read_as_equal_importance(self):
+        with pytest.raises(ScoringError, match="lacks judgements for: a vs c") as refused:
+            ahp_weights_checked(["a", "b", "c"], {"a": {"b": 3}, "b": {"c": 2}})
+        assert refused.value.field == "ahp_matrix"
+
+    def test_contradictory_judgements_of_one_pair_are_refused(self):
+        with pytest.raises(ScoringError, match="contradict"):
+            ahp_weights_checked(["a", "b"], {"a": {"b": 3}, "b": {"a": 3}})
+
+    def test_a_pair_may_be_judged_either_way_round(self):
+        forward = ahp_weights_checked(["a", "b"], {"a": {"b": 3}})
+        backward = ahp_weights_checked(["a", "b"], {"b": {"a": 1 / 3}})
+        assert forward.weights == pytest.approx(backward.weights)
+
+    def test_the_random_index_follows_saatys_table_up_to_15_criteria(self):
+        codes = [f"c{number}" for number in range(12)]
+        judgements = {first: dict.fromkeys(codes[position + 1 :], 1) for position, first in enumerate(codes)}
+        assert ahp_weights_checked(codes, judgements).consistency_ratio == pytest.approx(0, abs=1e-9)
+        assert RANDOM_INDEX[11] == 1.51 and RANDOM_INDEX[15] == 1.59
+        with pytest.raises(ScoringError, match="at most 15"):
+            ahp_weights_checked([f"c{number}" for number in range(16)], {})
 
     def test_judgement_outside_saaty_scale_is_refused(self):
         with pytest.raises(ScoringError, match="between 1/9 and 9"):
