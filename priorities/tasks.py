@@ -59,9 +59,10 @@ def _request_default(trigger: str) -> int:
 
 
 @shared_task(name="priorities.recompute_default_ranking")
-def recompute_default_ranking() -> int:
-    """Recompute the default profile after evidence changed; reopens the debounce window."""
-    reopen_recompute_window()
+def recompute_default_ranking(reopen_window: bool = True) -> int:
+    """Recompute the default profile after evidence changed; reopens the debounce window when asked to."""
+    if reopen_window:
+        reopen_recompute_window()
     return _request_default(RunTrigger.DATA_CHANGE)
 
 

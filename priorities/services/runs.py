@@ -288,7 +288,13 @@ def ranking_recompute_after_change(*, reason: str = "") -> bool:
     debounce = settings.RANKING_RECOMPUTE_DEBOUNCE_SECONDS
     if not cache.add(RECOMPUTE_LOCK, reason or "changed", timeout=debounce):
         return False
+    # A worker runs the recompute once the window has passed and reopens it then. In-process (no broker) the task
+    # runs at once, whatever the countdown: the window then stays closed for its whole length, so that a burst of
+    # changes makes one run, not one per change (the dashboard shows the ranking as stale meanwhile).
+    reopen_window = not settings.CELERY_TASK_ALWAYS_EAGER
     # If the broker cannot be reached, reopen the window so that the next change tries again; meanwhile the
     # dashboard shows the ranking as stale, and the nightly run recomputes it.
-    enqueue_on_commit(RECOMPUTE_TASK, countdown=debounce, on_failure=lambda error: reopen_recompute_window())
+    enqueue_on_commit(
+        RECOMPUTE_TASK, reopen_window, countdown=debounce, on_failure=lambda error: reopen_recompute_window()
+    )
     return True

@@ -402,3 +402,20 @@ def test_needs_heard_in_a_report_count_once_the_report_is_reviewed(demo):
     MissionReport.objects.filter(pk=report.pk).update(status="reviewed", reviewer=UserFactory(role="jpo-staff"))
     reviewed = run_now(seed=5)
     assert stakeholder_need(reviewed) > (stakeholder_need(before) or 0)
+
+
+@pytest.mark.django_db
+def test_a_burst_of_changes_without_a_broker_makes_one_run(demo, django_capture_on_commit_callbacks):
+    """Regression: in-process tasks ignore the debounce countdown, and marking 14 needs met through the API made a
+    run (and a publication) per change."""
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(UserFactory(role="jpo-staff"))
+    needs = list(StakeholderNeed.objects.filter(status="open")[:14])
+    assert len(needs) == 14
+    runs_before = RankingRun.objects.count()
+    for need in needs:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert api.patch(f"/api/v1/needs/{need.pk}/", {"status": "met"}, format="json").status_code == 200
+    assert RankingRun.objects.count() - runs_before == 1
