@@ -1,8 +1,9 @@
 """Bearer-token authentication for partner systems (django-rest-knox: tokens stored hashed).
 
 A partner pulls the same ranking many times a day, so a token that the database vouched for is remembered in
-the shared cache, under the hash of the token (never the token itself), for a few minutes. Every change that could
-withdraw a token — a token deleted (revoked, purged, expired) or changed, a user changed or deleted — starts a new
+the shared cache (Redis; nothing is remembered in a process's own memory, which other processes cannot clear),
+under the hash of the token (never the token itself), for a few minutes. Every change that could withdraw a
+token — a token deleted (revoked, purged, expired) or changed, a user changed or deleted — starts a new
 authentication generation, and a remembered token of an older generation is checked against the database again:
 revoking a token takes effect on the very next request. A token remembered past its expiry is refused all the same.
 """
@@ -19,6 +20,8 @@ from knox.auth import TokenAuthentication
 from knox.crypto import hash_token
 from knox.models import AuthToken
 from knox.signals import token_expired
+
+from hipoc.cache import cache_is_shared
 
 from .models import User
 
@@ -62,6 +65,8 @@ class BearerTokenAuthentication(TokenAuthentication):
     expired token is refused here all the same, and the others are purged by the nightly task)."""
 
     def authenticate_credentials(self, token: bytes):
+        if not cache_is_shared():
+            return super().authenticate_credentials(token)
         try:
             key = VOUCHED_PREFIX + hash_token(token.decode("utf-8"))
         except (UnicodeDecodeError, TypeError, ValueError):

@@ -14,6 +14,7 @@ from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import User
 from countries.models import Country
+from hipoc.cache import cache_is_shared
 from programs.models import CooperationArea, CooperationProgram, MissionReport, ProgramStatus, StakeholderNeed
 
 from .models import AreaResult, PolicyPriority, PolicySource, RankingResult, RankingRun, RunStatus, WeightProfile
@@ -85,6 +86,8 @@ def published_run_state(profile_slug: str | None = None) -> dict[str, Any] | Non
     """
     if profile_slug and not SLUG.fullmatch(profile_slug):
         return None  # no profile has such a slug; and what a client sends does not become a cache key
+    if not cache_is_shared():  # another process may publish, and could not tell this one's memory
+        return published_runs(profile_slug).values(*RUN_STATE).first()
     key = PUBLISHED_STATE_KEY + (profile_slug or "")
     cached = cache.get_many([PUBLICATION_GENERATION_KEY, key])
     generation = cached.get(PUBLICATION_GENERATION_KEY)

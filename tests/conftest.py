@@ -35,6 +35,24 @@ def pytest_collection_modifyitems(items) -> None:
             raise pytest.UsageError(f"{item.nodeid}: use django_db(transaction=True, serialized_rollback=True)")
 
 
+SHARED_CACHE = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": "redis://127.0.0.1:6379/12"}}
+
+
+@pytest.fixture
+def shared_cache():
+    """The cache a deployment shares between processes (Redis), empty, in place of the process's own memory."""
+    from django.core.cache import cache
+    from django.test import override_settings
+
+    with override_settings(CACHES=SHARED_CACHE):
+        try:
+            cache.clear()
+        except Exception:
+            skip_or_fail("needs Redis at 127.0.0.1:6379")
+        yield cache
+        cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: row ids repeat between tests, so cached API bodies could too."""

@@ -75,7 +75,7 @@ def test_an_inactive_user_token_is_refused():
 
 
 @pytest.mark.django_db
-def test_a_token_remembered_between_requests_is_refused_once_it_expires(monkeypatch):
+def test_a_token_remembered_between_requests_is_refused_once_it_expires(monkeypatch, shared_cache):
     partner = UserFactory(role="partner-system")
     expiring = api_token_issue(user=partner, expires_in=timedelta(hours=1))
     assert client_with(expiring).get("/api/v1/areas/").status_code == 200
@@ -86,7 +86,7 @@ def test_a_token_remembered_between_requests_is_refused_once_it_expires(monkeypa
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("change", ["revoke", "deactivate", "delete user"])
-def test_a_token_used_a_moment_ago_is_refused_on_the_next_request_after_a_change(change):
+def test_a_token_used_a_moment_ago_is_refused_on_the_next_request_after_a_change(change, shared_cache):
     partner = UserFactory(role="partner-system")
     client = client_with(api_token_issue(user=partner))
     assert client.get("/api/v1/areas/").status_code == 200
@@ -101,3 +101,14 @@ def test_a_token_used_a_moment_ago_is_refused_on_the_next_request_after_a_change
     else:
         partner.delete()
     assert client.get("/api/v1/areas/").status_code == 401
+
+
+@pytest.mark.django_db
+def test_without_a_shared_cache_every_request_reads_its_token():
+    """A process's own memory cannot be cleared by another process (a `revoke_api_tokens` run beside the server),
+    so nothing is remembered there."""
+    client = client_with(api_token_issue(user=UserFactory(role="partner-system")))
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/api/v1/areas/").status_code == 200
+        assert any("knox_authtoken" in query["sql"] for query in captured.captured_queries)

@@ -443,7 +443,7 @@ def test_pages_and_api_show_a_role_the_same_runs(client, role):
 
 
 @pytest.mark.django_db
-def test_a_repeat_pull_of_the_latest_ranking_asks_the_database_nothing(published):
+def test_a_repeat_pull_of_the_latest_ranking_asks_the_database_nothing(published, shared_cache):
     """The token the database vouched for and the published run are found in the shared cache until a token or a
     user changes, or another run is published; revoking the token takes effect at once."""
     partner = UserFactory(role="partner-system")
