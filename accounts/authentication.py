@@ -8,7 +8,6 @@ authentication generation, and a remembered token of an older generation is chec
 revoking a token takes effect on the very next request. A token remembered past its expiry is refused all the same.
 """
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,7 +20,7 @@ from knox.crypto import hash_token
 from knox.models import AuthToken
 from knox.signals import token_expired
 
-from hipoc.cache import cache_is_shared
+from hipoc.cache import cache_is_shared, current_generation, new_generation
 
 from .models import User
 
@@ -40,23 +39,11 @@ class VouchedToken:
     expiry: datetime | None
 
 
-def _new_generation() -> None:
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-
-
 def forget_vouched_tokens() -> None:
     """Start a new authentication generation now, and again once the change commits: a request that read the
     database before the commit may have remembered the token under the generation started first."""
-    _new_generation()
-    transaction.on_commit(_new_generation)
-
-
-def _generation(cached: dict) -> str:
-    generation = cached.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
+    new_generation(GENERATION_KEY)
+    transaction.on_commit(lambda: new_generation(GENERATION_KEY))
 
 
 class BearerTokenAuthentication(TokenAuthentication):
@@ -72,7 +59,7 @@ class BearerTokenAuthentication(TokenAuthentication):
         except (UnicodeDecodeError, TypeError, ValueError):
             return super().authenticate_credentials(token)  # knox refuses it with its own message
         cached = cache.get_many([GENERATION_KEY, key])
-        generation = _generation(cached)
+        generation = current_generation(GENERATION_KEY, cached)
         vouched = cached.get(key)
         if (
             vouched is not None

@@ -13,11 +13,9 @@ import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django_redis import get_redis_connection
 from knox.models import AuthToken
-from rest_framework.settings import api_settings
-from rest_framework.throttling import BaseThrottle
-
-PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+from rest_framework.throttling import SimpleRateThrottle
 
 
 @dataclass(frozen=True)
@@ -28,12 +26,6 @@ class Limit:
 
     def window(self, now: float) -> int:
         return int(now // self.seconds)
-
-
-def parse_rate(rate: str) -> tuple[int, int]:
-    """'300/minute' → (300, 60), as DRF writes rates."""
-    allowance, period = rate.split("/")
-    return int(allowance), PERIODS[period[0]]
 
 
 def count_requests(keys: list[tuple[str, int]]) -> list[int]:
@@ -56,25 +48,28 @@ def count_requests(keys: list[tuple[str, int]]) -> list[int]:
 
 
 def _redis_client():
-    """The raw Redis client behind django-redis, or None for another cache backend."""
-    client = getattr(cache, "client", None)
-    get_client = getattr(client, "get_client", None)
-    return get_client(write=True) if get_client is not None else None
+    """The raw Redis client behind django-redis (its documented way in), or None for another cache backend."""
+    try:
+        return get_redis_connection("default")
+    except NotImplementedError:
+        return None
 
 
-class ApiRateThrottle(BaseThrottle):
-    """The limit per user (`user` rate) and per token (`token` rate) of the API, checked together."""
+class ApiRateThrottle(SimpleRateThrottle):
+    """The limit per user (`user` rate) and per token (`token` rate) of the API, checked together; DRF's
+    SimpleRateThrottle gives the rates from settings and their parsing, not its list of request times."""
 
-    THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    def __init__(self) -> None:
+        """Both scopes' rates are read per request (`limits`), not one scope's at construction."""
 
     def limits(self, request) -> list[Limit]:
         limits = []
         user_rate, token_rate = self.THROTTLE_RATES.get("user"), self.THROTTLE_RATES.get("token")
         if user_rate:
             ident = request.user.pk if request.user and request.user.is_authenticated else self.get_ident(request)
-            limits.append(Limit(f"throttle_user_{ident}", *parse_rate(user_rate)))
+            limits.append(Limit(f"throttle_user_{ident}", *self.parse_rate(user_rate)))
         if token_rate and isinstance(request.auth, AuthToken):
-            limits.append(Limit(f"throttle_token_{request.auth.token_key}", *parse_rate(token_rate)))
+            limits.append(Limit(f"throttle_token_{request.auth.token_key}", *self.parse_rate(token_rate)))
         return limits
 
     def allow_request(self, request, view) -> bool:

@@ -7,6 +7,7 @@ turns stored or submitted JSON into settings. A new setting is one new field her
 constraint it brings); code that uses it reads `profile.config.<name>` or `settings.<name>`.
 """
 
+import copy
 import dataclasses
 import math
 from collections.abc import Mapping
@@ -15,6 +16,8 @@ from typing import Any, ClassVar
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .scoring.weights import SAATY_MAX, SAATY_MIN
 
 POLICY = "policy"
 FIELD_NEED = "field.need"
@@ -273,7 +276,7 @@ class ProfileSettings:
         return cls.from_json(snapshot, strict=False)
 
     def to_json(self) -> dict[str, Any]:
-        return {spec.name: _json_copy(getattr(self, spec.name)) for spec in self.specs()}
+        return {spec.name: copy.deepcopy(getattr(self, spec.name)) for spec in self.specs()}
 
     def choice_labels(self) -> dict[str, str]:
         """Each choice setting's value as people read it, e.g. {"aggregation": "Weighted arithmetic mean"}."""
@@ -286,14 +289,6 @@ class ProfileSettings:
     def replace(self, **changes: Any) -> "ProfileSettings":
         """A copy with some settings changed, checked like any other."""
         return type(self).from_json({**self.to_json(), **changes})
-
-
-def _json_copy(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _json_copy(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_copy(item) for item in value]
-    return value
 
 
 def _finite_number(value: Any) -> float:
@@ -386,7 +381,7 @@ def _clean_matrix(value: Any) -> dict[str, Any]:
     for first, row in _code_map(value.get("judgements", {})).items():
         for second, judgement in _code_map(row).items():
             number = _finite_number(judgement)
-            if not 1 / 9 - 1e-9 <= number <= 9 + 1e-9:
+            if not SAATY_MIN - 1e-9 <= number <= SAATY_MAX + 1e-9:
                 raise ValidationError(_("Judgements lie between 1/9 and 9 (Saaty's scale)."))
             judgements.setdefault(first, {})[second] = number
     return {"criteria": list(criteria), "judgements": judgements}

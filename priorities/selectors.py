@@ -2,7 +2,6 @@
 aggregates computed in SQL, so that a page runs the same queries whatever the number of countries."""
 
 import re
-import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -14,7 +13,7 @@ from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import User
 from countries.models import Country
-from hipoc.cache import cache_is_shared
+from hipoc.cache import cache_is_shared, current_generation, new_generation
 from programs.models import CooperationArea, CooperationProgram, MissionReport, ProgramStatus, StakeholderNeed
 
 from .models import AreaResult, PolicyPriority, PolicySource, RankingResult, RankingRun, RunStatus, WeightProfile
@@ -90,10 +89,7 @@ def published_run_state(profile_slug: str | None = None) -> dict[str, Any] | Non
         return published_runs(profile_slug).values(*RUN_STATE).first()
     key = PUBLISHED_STATE_KEY + (profile_slug or "")
     cached = cache.get_many([PUBLICATION_GENERATION_KEY, key])
-    generation = cached.get(PUBLICATION_GENERATION_KEY)
-    if generation is None:
-        cache.add(PUBLICATION_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        generation = cache.get(PUBLICATION_GENERATION_KEY)
+    generation = current_generation(PUBLICATION_GENERATION_KEY, cached)
     entry = cached.get(key)
     if entry is not None and entry[0] == generation:
         return entry[1]
@@ -106,7 +102,7 @@ def published_run_state(profile_slug: str | None = None) -> dict[str, Any] | Non
 def forget_published_run_states() -> None:
     """After a publication commits: every cached published-run state may be out of date (the run published
     may be the default profile's too)."""
-    cache.set(PUBLICATION_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    new_generation(PUBLICATION_GENERATION_KEY)
 
 
 def published_run(profile_slug: str | None = None) -> RankingRun | None:

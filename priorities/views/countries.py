@@ -20,13 +20,13 @@ from programs.selectors import (
 )
 
 from ..forms import RankingViewForm
-from ..models import PolicySource
 from ..selectors import (
     areas_by_code,
     country_areas,
     country_result,
     criterion_evidence,
     policy_priorities_naming,
+    policy_source_names,
     published_run,
     ranked_in_area,
 )
@@ -50,7 +50,7 @@ def country_detail(request: AuthenticatedRequest, iso3: str) -> HttpResponse:
     )
     needs = list(needs_visible_to(request.user).filter(country=country).order_by("-raised_on"))
     priorities = list(policy_priorities_naming(country))
-    source_names = dict(PolicySource.objects.values_list("code", "name"))
+    source_names = policy_source_names()
     result = country_result(run, country) if run else None
     criteria = (
         criterion_evidence(

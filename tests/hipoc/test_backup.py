@@ -4,6 +4,7 @@ import hashlib
 
 import pytest
 from django.apps import apps
+from django.core.cache import cache
 
 from hipoc.backup import BackupError, backup_restore, main
 from priorities.models import RankingResult, RankingRun
@@ -41,9 +42,11 @@ def test_a_restored_backup_has_every_row_and_the_same_published_ranking(tmp_path
     MissionReport.objects.all().delete()
     RankingRun.objects.update(is_published=False)
     assert (row_counts(), published_ranking_digest()) != before
+    cache.set("hipoc:published-run:baseline", "describes the data being replaced")
 
     assert main(["restore", str(backup)]) == 0
     assert (row_counts(), published_ranking_digest()) == before
+    assert cache.get("hipoc:published-run:baseline") is None
 
 
 @pytest.mark.django_db
