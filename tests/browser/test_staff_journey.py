@@ -49,7 +49,8 @@ def test_staff_explore_the_ranking_ask_what_if_and_compare_runs(page, screenshot
     name = first.inner_text()
     first.click()
     page.get_by_role("heading", name=name).first.wait_for()
-    assert page.evaluate("() => Chart.getChart(document.getElementById('contribution-chart')) !== undefined")
+    # The chart is drawn by a deferred script after the heading shows: wait for it (times out, and fails, if never).
+    page.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('contribution-chart'))")
     page.get_by_role("heading", name="Independence ladder", exact=True).wait_for()
     screenshot(page, "3-country")
 
