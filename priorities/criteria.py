@@ -21,6 +21,7 @@ from programs.models import (
     CooperationActivity,
     CooperationArea,
     CooperationProgram,
+    MissionReport,
     NeedStatus,
     ProgramStatus,
     ReportStatus,
@@ -36,6 +37,7 @@ from .profile_settings import (
     NEEDS_STAKEHOLDER,
     POLICY,
     Imputation,
+    PriorGroup,
     ProfileSettings,
 )
 from .scoring import Criterion, DecisionProblem, ScoringError
@@ -98,6 +100,11 @@ class ExtractedInputs:
     areas: list[Any]
     excluded: list[dict[str, str]]
     digest: str
+    # What stands behind each pair's field evidence: reviewed reports assessing it, and the latest evidence date.
+    pair_reports: np.ndarray
+    pair_latest: list[date | None]
+    # Per country: effective amount of evidence (its reviewed reports' recency weights), reports, latest date.
+    country_evidence: list[dict[str, Any]]
 
 
 def candidate_pool(settings: ProfileSettings) -> CandidatePool:
@@ -122,7 +129,12 @@ def candidate_pool(settings: ProfileSettings) -> CandidatePool:
 def _policy_alignment(
     sources: Sequence[str], country_index: Mapping[str, int], area_index: Mapping[int, int]
 ) -> dict[str, np.ndarray]:
-    """Per source: (countries × areas) Σ relevance × applicability over the source's priorities."""
+    """Per source: (countries × areas) alignment 1 − Π (1 − relevance × applicability) over the source's priorities.
+
+    Each priority that favours the area in the country adds to the alignment without ever taking it past 1 (the
+    chance that at least one of them calls for cooperation there, were each a coin weighted by its relevance), so
+    the scale is bounded and a source with many priority items does not outweigh one with few.
+    """
     priorities = list(PolicyPriority.objects.order_by("id").values_list("id", "source__code"))
     position = {priority_id: row for row, (priority_id, _) in enumerate(priorities)}
     relevance = np.zeros((len(priorities), len(area_index)))
@@ -149,7 +161,17 @@ def _policy_alignment(
     applicability = np.where(named, APPLICABILITY_NAMED, 0.0)
     applicability[~names_a_place] = APPLICABILITY_GENERAL
     source_of = np.array([source for _, source in priorities])
-    return {source: applicability[source_of == source].T @ relevance[source_of == source] for source in sources}
+    alignment = {}
+    for source in sources:
+        mine = source_of == source
+        # Σ_p log(1 − a_pc × r_pa) as one matrix product per applicability level (a is 0, ½ or 1).
+        log_untouched = np.zeros((len(country_index), len(area_index)))
+        for level in (APPLICABILITY_GENERAL, APPLICABILITY_NAMED):
+            log_untouched += (applicability[mine] == level).T.astype(float) @ np.log(
+                np.maximum(1.0 - level * relevance[mine], np.finfo(float).tiny)
+            )
+        alignment[source] = 1.0 - np.exp(log_untouched)
+    return alignment
 
 
 def _assessment_sums(as_of: date, half_life: int):
@@ -159,11 +181,39 @@ def _assessment_sums(as_of: date, half_life: int):
         .values("report__country", "area")
         .annotate(
             weight_total=Sum(weight),
+            reports=Count("report", distinct=True),
+            latest=Max("report__visit_end"),
             need_total=Sum(ExpressionWrapper(weight * F("need_level"), output_field=FloatField())),
             readiness_total=Sum(
                 ExpressionWrapper(weight * (F("readiness") + F("commitment")) / 2.0, output_field=FloatField())
             ),
         )
+        .order_by()
+    )
+
+
+def _report_sums(as_of: date, half_life: int):
+    """Per country: its reviewed reports' recency weights added up, their number and the latest visit. A report
+    looks at every area of its country, so it is also the evidence that an area without recorded needs has none."""
+    return (
+        MissionReport.objects.filter(status=ReportStatus.REVIEWED, visit_end__lte=as_of)
+        .values("country")
+        .annotate(
+            weight_total=Sum(recency_weight(as_of, "visit_end", half_life)),
+            reports=Count("id"),
+            latest=Max("visit_end"),
+        )
+        .order_by()
+    )
+
+
+def _standalone_need_sums(as_of: date, half_life: int):
+    """Per (country, area): needs recorded outside a report, whatever their status now, as evidence someone
+    looked there."""
+    return (
+        StakeholderNeed.objects.filter(report__isnull=True, raised_on__lte=as_of)
+        .values("country", "area")
+        .annotate(weight_total=Sum(recency_weight(as_of, "raised_on", half_life)), latest=Max("raised_on"))
         .order_by()
     )
 
@@ -263,27 +313,47 @@ def extract(settings: ProfileSettings, criteria: Sequence[Criterion], *, as_of: 
 
     need = np.full(shape, np.nan)
     readiness = np.full(shape, np.nan)
-    assessed_countries = set()
+    assessed = np.zeros(shape)
+    pair_reports = np.zeros(shape, dtype=int)
+    pair_latest: dict[tuple[int, int], date] = {}
     for row in _assessment_sums(as_of, half_life):
         iso3, area_id = row["report__country"], row["area"]
         if iso3 in country_index and area_id in area_index and row["weight_total"]:
             cell = (country_index[iso3], area_index[area_id])
             need[cell] = row["need_total"] / row["weight_total"]
             readiness[cell] = row["readiness_total"] / row["weight_total"]
-            assessed_countries.add(iso3)
+            assessed[cell] = row["weight_total"]
+            pair_reports[cell] = row["reports"]
+            pair_latest[cell] = row["latest"]
     columns[FIELD_NEED], columns[FIELD_READINESS] = need, readiness
 
-    # Needs are known to be absent (0) only where someone has looked: reviewed reports or recorded needs.
-    looked = assessed_countries | set(_counted_needs().values_list("country", flat=True).distinct())
-    needs = np.full(shape, np.nan)
-    for iso3 in looked & set(country_index):
-        needs[country_index[iso3]] = 0.0
+    # Needs are known to be absent (0) only where someone has looked: a reviewed report of the country looked at
+    # all its areas, a need recorded on its own at one. Both make up the evidence behind the needs of a pair.
+    looked = np.zeros(shape)
+    country_evidence = [{"amount": 0.0, "reports": 0, "latest": None} for _ in country_index]
+    for row in _report_sums(as_of, half_life):
+        if row["country"] in country_index:
+            looked[country_index[row["country"]]] += row["weight_total"]
+            country_evidence[country_index[row["country"]]] = {
+                "amount": row["weight_total"],
+                "reports": row["reports"],
+                "latest": row["latest"],
+            }
+    for row in _standalone_need_sums(as_of, half_life):
+        if row["country"] in country_index and row["area"] in area_index:
+            cell = (country_index[row["country"]], area_index[row["area"]])
+            looked[cell] += row["weight_total"]
+            pair_latest[cell] = max(filter(None, (pair_latest.get(cell), row["latest"])))
+            known = country_evidence[cell[0]]
+            known["latest"] = max(filter(None, (known["latest"], row["latest"])))
+    needs = np.where(looked > 0, 0.0, np.nan)
     for row in _need_sums(as_of, half_life):
         iso3, area_id = row["country"], row["area"]
         if iso3 in country_index and area_id in area_index:
             # Breadth: needs voiced by several stakeholder groups weigh more (square root of their number).
             needs[country_index[iso3], area_index[area_id]] = row["urgency_total"] * np.sqrt(row["groups"])
     columns[NEEDS_STAKEHOLDER] = needs
+    amounts = {FIELD_NEED: assessed, FIELD_READINESS: assessed, NEEDS_STAKEHOLDER: looked}
 
     continuity = np.zeros(shape)
     for row in _program_sums(as_of, half_life):
@@ -313,15 +383,20 @@ def extract(settings: ProfileSettings, criteria: Sequence[Criterion], *, as_of: 
     country_of_pair = np.repeat(np.arange(shape[0]), shape[1])
     area_of_pair = np.tile(np.arange(shape[1]), shape[0])
     raw = np.round(np.column_stack([columns[criterion.code].reshape(-1) for criterion in criteria]), RAW_DECIMALS)
+    evidence = np.round(
+        np.column_stack([amounts.get(criterion.code, np.zeros(shape)).reshape(-1) for criterion in criteria]),
+        RAW_DECIMALS,
+    )
     if raw.size == 0:
-        raw = raw.reshape(0, len(criteria))
+        raw, evidence = raw.reshape(0, len(criteria)), evidence.reshape(0, len(criteria))
 
     groups = None
     if settings.imputation in (Imputation.REGION, Imputation.INCOME_GROUP):
         key = "region" if settings.imputation == Imputation.REGION else "income_group"
-        labels = {value: label for label, value in enumerate(sorted({c[key] for c in pool.countries}))}
-        country_labels = np.array([labels[c[key]] for c in pool.countries], dtype=int)
-        groups = country_labels[country_of_pair] * max(shape[1], 1) + area_of_pair
+        groups = _group_labels(pool.countries, key)[country_of_pair] * max(shape[1], 1) + area_of_pair
+    prior_groups = None
+    if settings.prior_group != PriorGroup.ALL:
+        prior_groups = _group_labels(pool.countries, settings.prior_group)[country_of_pair]
 
     problem = DecisionProblem(
         raw=raw,
@@ -331,6 +406,8 @@ def extract(settings: ProfileSettings, criteria: Sequence[Criterion], *, as_of: 
         area_count=shape[1],
         criteria=tuple(criteria),
         impute_group_of_pair=groups,
+        evidence=evidence,
+        prior_group_of_pair=prior_groups,
     )
     return ExtractedInputs(
         problem=problem,
@@ -338,7 +415,16 @@ def extract(settings: ProfileSettings, criteria: Sequence[Criterion], *, as_of: 
         areas=areas,
         excluded=pool.excluded,
         digest=inputs_digest(problem, pool.countries, areas, settings, as_of),
+        pair_reports=pair_reports.reshape(-1),
+        pair_latest=[pair_latest.get((int(c), int(a))) for c, a in zip(country_of_pair, area_of_pair, strict=True)],
+        country_evidence=country_evidence,
     )
+
+
+def _group_labels(countries: Sequence[Mapping[str, Any]], key: str) -> np.ndarray:
+    """An integer label per country for its region or income group."""
+    labels = {value: label for label, value in enumerate(sorted({country[key] for country in countries}))}
+    return np.array([labels[country[key]] for country in countries], dtype=int)
 
 
 def inputs_digest(problem: DecisionProblem, countries, areas, settings: ProfileSettings, as_of: date) -> str:
@@ -346,10 +432,14 @@ def inputs_digest(problem: DecisionProblem, countries, areas, settings: ProfileS
     digest = hashlib.sha256()
     digest.update(repr([country["iso3"] for country in countries]).encode())
     digest.update(repr([area["code"] for area in areas]).encode())
-    digest.update(repr([(c.code, round(c.weight, 12), c.direction) for c in problem.criteria]).encode())
+    criteria = [
+        (c.code, round(c.weight, 12), c.direction, c.low, c.high, c.transform, c.evidence) for c in problem.criteria
+    ]
+    digest.update(repr(criteria).encode())
     digest.update(repr(sorted((key, repr(value)) for key, value in settings.to_json().items())).encode())
     digest.update(as_of.isoformat().encode())
     digest.update(np.ascontiguousarray(problem.raw).tobytes())
-    if problem.impute_group_of_pair is not None:
-        digest.update(np.ascontiguousarray(problem.impute_group_of_pair).tobytes())
+    for labels in (problem.evidence, problem.impute_group_of_pair, problem.prior_group_of_pair):
+        if labels is not None:
+            digest.update(np.ascontiguousarray(labels).tobytes())
     return digest.hexdigest()

@@ -241,6 +241,14 @@ class RankingRun(models.Model):
         null=True,
         blank=True,
     )
+    scale = models.JSONField(
+        _("normalised scale"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Each criterion's lower and upper end of the normalised scale: TOPSIS's anti-ideal and ideal points."
+        ),
+    )
     is_published = models.BooleanField(_("published"), default=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(
@@ -286,6 +294,12 @@ class RankingResult(models.Model):
     contributions = models.JSONField(_("contributions"), default=dict)
     top_areas = models.JSONField(_("top areas"), default=list)
     missing = models.JSONField(_("missing criteria"), default=list)
+    evidence = models.JSONField(
+        _("evidence"),
+        default=dict,
+        blank=True,
+        help_text=_("Effective amount of evidence (reviewed reports' recency weights), reports and latest date."),
+    )
     previous_rank = models.PositiveIntegerField(_("previous rank"), null=True, blank=True)
 
     class Meta:
@@ -322,6 +336,19 @@ class AreaResult(models.Model):
     normalized = models.JSONField(_("normalised values"), default=dict)
     contributions = models.JSONField(_("contributions"), default=dict)
     missing = models.JSONField(_("missing criteria"), default=list)
+    values = models.JSONField(
+        _("values aggregated"),
+        default=dict,
+        blank=True,
+        help_text=_("The values the method combined: after transform, shrinkage, imputation and rescaling."),
+    )
+    imputed = models.JSONField(_("criteria at their prior or imputed"), default=list, blank=True)
+    evidence = models.JSONField(
+        _("evidence"),
+        default=dict,
+        blank=True,
+        help_text=_("Effective amount of evidence, reports, latest date and each estimate's standard error."),
+    )
     previous_rank_in_area = models.PositiveIntegerField(_("previous rank in area"), null=True, blank=True)
 
     class Meta:

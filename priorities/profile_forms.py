@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import WeightProfile
 from .profile_settings import (
+    BUILT_IN_CRITERIA,
     DEFAULT_CRITERION_WEIGHTS,
-    EVIDENCE_CRITERIA,
     POLICY,
     Group,
     Kind,
@@ -29,7 +29,7 @@ from .scoring.weights import CONSISTENCY_LIMIT, ahp_weights, pairwise_matrix
 from .selectors import policy_source_codes, policy_source_names
 from .services import ProfileIdentity
 
-GROUPS = (POLICY, *EVIDENCE_CRITERIA)
+GROUPS = (POLICY, *BUILT_IN_CRITERIA)
 GROUP_LABELS = {POLICY: _("Policy alignment (all sources)")}
 # Saaty's scale: how much more the first criterion matters than the second.
 SAATY_CHOICES = [

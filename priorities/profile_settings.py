@@ -25,7 +25,10 @@ FIELD_READINESS = "field.readiness"
 NEEDS_STAKEHOLDER = "needs.stakeholder"
 HISTORY_CONTINUITY = "history.continuity"
 HISTORY_STAGE = "history.stage"
-EVIDENCE_CRITERIA = (FIELD_NEED, FIELD_READINESS, NEEDS_STAKEHOLDER, HISTORY_CONTINUITY, HISTORY_STAGE)
+BUILT_IN_CRITERIA = (FIELD_NEED, FIELD_READINESS, NEEDS_STAKEHOLDER, HISTORY_CONTINUITY, HISTORY_STAGE)
+# Criteria estimated from recency-weighted evidence, each backed by an effective amount of it and shrunk toward a
+# prior by how little there is.
+ESTIMATED_CRITERIA = (FIELD_NEED, FIELD_READINESS, NEEDS_STAKEHOLDER)
 
 # The weights a new profile starts from: what a JPO planner would call a balanced view.
 DEFAULT_CRITERION_WEIGHTS = {
@@ -58,6 +61,12 @@ class Aggregation(models.TextChoices):
     WAM = "wam", _("Weighted arithmetic mean")
     WGM = "wgm", _("Weighted geometric mean")
     TOPSIS = "topsis", _("TOPSIS")
+
+
+class PriorGroup(models.TextChoices):
+    REGION = "region", _("Countries of the same region")
+    INCOME_GROUP = "income_group", _("Countries of the same income group")
+    ALL = "all", _("All countries")
 
 
 class Imputation(models.TextChoices):
@@ -211,6 +220,62 @@ class ProfileSettings:
         maximum=100,
         label=_("areas counted per country"),
         help_text=_("A country scores the mean of its top-k areas."),
+    )
+    prior_strength: float = setting(
+        1.0,
+        kind=Kind.NUMBER,
+        group=Group.METHOD,
+        minimum=0,
+        maximum=100,
+        label=_("prior strength (reports)"),
+        help_text=_(
+            "How many fresh reports the prior counts for when a (country, area) estimate is shrunk toward it; "
+            "0 shrinks nothing."
+        ),
+    )
+    prior_group: str = setting(
+        PriorGroup.REGION.value,
+        kind=Kind.CHOICE,
+        choices=PriorGroup,
+        group=Group.METHOD,
+        label=_("prior taken over"),
+        help_text=_("Whose evidence in the same area an estimate is shrunk toward (then toward all countries)."),
+    )
+    minimum_evidence: float = setting(
+        0.1,
+        kind=Kind.NUMBER,
+        group=Group.METHOD,
+        minimum=0,
+        maximum=100,
+        label=_("minimum evidence (reports)"),
+        help_text=_(
+            "Effective evidence (the reports' recency weights added up) a (country, area) pair needs before its "
+            "field evidence counts; below it, the pair is not ranked for lack of data."
+        ),
+    )
+    needs_goalpost: float = setting(
+        25.0,
+        kind=Kind.NUMBER,
+        group=Group.METHOD,
+        above=0,
+        maximum=1e6,
+        label=_("open-needs goalpost"),
+        help_text=_(
+            "Weight of open stakeholder needs (urgency × recency, × √ the number of stakeholder groups) that scores "
+            "full marks, on a logarithmic scale; more is held at it."
+        ),
+    )
+    continuity_goalpost: float = setting(
+        5.0,
+        kind=Kind.NUMBER,
+        group=Group.METHOD,
+        above=0,
+        maximum=1e4,
+        label=_("cooperation goalpost (programs)"),
+        help_text=_(
+            "Programs' worth of cooperation (an activity counts a quarter, older ones less) that scores full marks, "
+            "on a logarithmic scale; more is held at it."
+        ),
     )
     monte_carlo_samples: int = setting(
         1000, kind=Kind.INTEGER, group=Group.METHOD, minimum=0, maximum=100000, label=_("Monte Carlo samples")

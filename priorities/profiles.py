@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy
 
 from .models import WeightProfile
 from .profile_settings import (
+    BUILT_IN_CRITERIA,
     DEFAULT_CRITERION_WEIGHTS,
-    EVIDENCE_CRITERIA,
+    ESTIMATED_CRITERIA,
     FIELD_NEED,
     FIELD_READINESS,
     HISTORY_CONTINUITY,
@@ -26,6 +27,7 @@ from .profile_settings import (
     WeightMethod,
 )
 from .scoring import BENEFIT, Criterion, ScoringError
+from .scoring.engine import IDENTITY, LOG1P
 from .scoring.weights import ahp_weights_checked, direct_weights, equal_weights
 
 CRITERION_LABELS = {
@@ -53,7 +55,7 @@ def profile_snapshot(profile: WeightProfile) -> dict[str, Any]:
 
 
 def group_codes(context_indicators: Sequence[str]) -> list[str]:
-    return [POLICY, *EVIDENCE_CRITERIA, *(f"context.{code}" for code in context_indicators)]
+    return [POLICY, *BUILT_IN_CRITERIA, *(f"context.{code}" for code in context_indicators)]
 
 
 def _group_weights(settings: ProfileSettings, sources: Sequence[str]) -> dict[str, float]:
@@ -116,15 +118,66 @@ def profile_criteria(settings: ProfileSettings, sources: Sequence[str]) -> tuple
         return directions.get(code) or (directions.get(POLICY) if code.startswith(f"{POLICY}.") else None) or BENEFIT
 
     return tuple(
-        Criterion(code=code, weight=float(weight), direction=direction_of(code))
+        Criterion(code=code, weight=float(weight), direction=direction_of(code), **criterion_scale(code, settings))
         for code, weight in zip(weights, normalised, strict=True)
     )
 
 
+# Stages on the independence ladder run from 1 to 3; a country with no program yet is at 0.
+LADDER_TOP = 3
+
+
+def criterion_scale(code: str, settings: ProfileSettings) -> dict[str, Any]:
+    """A criterion's goalposts, transform and whether it is estimated from evidence (see `scoring.Criterion`).
+
+    Bounded scales keep their natural ends, so that one country's evidence never rescales another's values:
+    alignment with a policy source runs from 0 to 1, assessed levels from 1 to 5, the ladder from 0 to 3.
+    Unbounded sums (open needs, cooperation to build on) are read on a logarithmic scale up to the profile's
+    goalpost. Context indicators keep the observed range.
+    """
+    if code.startswith(f"{POLICY}."):
+        scale: dict[str, Any] = {"low": 0.0, "high": 1.0, "transform": IDENTITY}
+    elif code in (FIELD_NEED, FIELD_READINESS):
+        scale = {"low": 1.0, "high": 5.0, "transform": IDENTITY}
+    elif code == NEEDS_STAKEHOLDER:
+        scale = {"low": 0.0, "high": settings.needs_goalpost, "transform": LOG1P}
+    elif code == HISTORY_CONTINUITY:
+        scale = {"low": 0.0, "high": settings.continuity_goalpost, "transform": LOG1P}
+    elif code == HISTORY_STAGE:
+        scale = {"low": 0.0, "high": float(LADDER_TOP), "transform": IDENTITY}
+    else:
+        scale = {"low": None, "high": None, "transform": IDENTITY}
+    return {**scale, "evidence": code in ESTIMATED_CRITERIA}
+
+
 def criteria_to_json(criteria: Sequence[Criterion]) -> list[dict[str, Any]]:
-    """The criteria as a run stores them: code, weight and direction of each, in order."""
-    return [{"code": c.code, "weight": c.weight, "direction": c.direction} for c in criteria]
+    """The criteria as a run stores them, in order: code, weight, direction, goalposts, transform and whether each
+    is estimated from evidence."""
+    return [
+        {
+            "code": c.code,
+            "weight": c.weight,
+            "direction": c.direction,
+            "low": c.low,
+            "high": c.high,
+            "transform": c.transform,
+            "evidence": c.evidence,
+        }
+        for c in criteria
+    ]
 
 
 def criteria_from_json(stored: Sequence[Mapping[str, Any]]) -> tuple[Criterion, ...]:
-    return tuple(Criterion(code=c["code"], weight=float(c["weight"]), direction=c["direction"]) for c in stored)
+    """The criteria a run stored; a run made before scales were stored reads its criteria on observed ranges."""
+    return tuple(
+        Criterion(
+            code=c["code"],
+            weight=float(c["weight"]),
+            direction=c["direction"],
+            low=c.get("low"),
+            high=c.get("high"),
+            transform=c.get("transform", IDENTITY),
+            evidence=bool(c.get("evidence", False)),
+        )
+        for c in stored
+    )

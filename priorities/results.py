@@ -2,6 +2,8 @@
 (country, area) alternative, with each country's and pair's rank in the run published before it."""
 
 from collections.abc import Iterable
+from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -21,6 +23,17 @@ def _by_code(codes: list[str], values: Iterable[float]) -> dict[str, float | Non
     return {code: json_number(value) for code, value in zip(codes, values, strict=True)}
 
 
+def _evidence(amount: float, reports: int, latest: date | None) -> dict[str, Any]:
+    latest_date = latest.isoformat() if latest else None
+    return {"amount": round(float(amount), 6), "reports": int(reports), "latest": latest_date}
+
+
+def run_scale(inputs: ExtractedInputs, outcome: Outcome) -> dict[str, dict[str, float | None]]:
+    """The ends of each criterion's normalised scale, as the run stores them."""
+    codes = [criterion.code for criterion in inputs.problem.criteria]
+    return {"lower": _by_code(codes, outcome.lower), "upper": _by_code(codes, outcome.upper)}
+
+
 def _previous_ranks(run: RankingRun) -> tuple[dict[str, int | None], dict[tuple[str, int], int | None]]:
     """Each country's rank, and each (country, area)'s rank in its area, in the run compared with."""
     if not run.compared_with_id:
@@ -37,7 +50,10 @@ def area_result_rows(
     run: RankingRun, inputs: ExtractedInputs, outcome: Outcome, previous_in_area: dict[tuple[str, int], int | None]
 ) -> tuple[list[AreaResult], dict[int, set[str]]]:
     """One row per alternative, and the criteria each country lacks anywhere (for the insufficient-data list)."""
-    codes = [criterion.code for criterion in inputs.problem.criteria]
+    criteria = inputs.problem.criteria
+    codes = [criterion.code for criterion in criteria]
+    estimated = [index for index, criterion in enumerate(criteria) if criterion.evidence]
+    estimates = outcome.estimates
     summary = outcome.pair_area_summary
     rows = []
     missing_by_country: dict[int, set[str]] = {}
@@ -47,9 +63,16 @@ def area_result_rows(
         iso3 = inputs.countries[country_row]["iso3"]
         area = inputs.areas[area_column]
         raw = inputs.problem.raw[pair]
-        missing = [code for code, value in zip(codes, raw, strict=True) if np.isnan(value)]
+        observed = estimates.observed[pair]
+        missing = [code for code, seen in zip(codes, observed, strict=True) if not seen]
         missing_by_country.setdefault(int(country_row), set()).update(missing)
         sufficient = bool(outcome.sufficient[pair])
+        evidence = _evidence(
+            estimates.amount[pair, estimated[0]] if estimated else 0.0,
+            inputs.pair_reports[pair],
+            inputs.pair_latest[pair],
+        )
+        evidence["standard_error"] = {codes[j]: json_number(estimates.standard_error[pair, j]) for j in estimated}
         rows.append(
             AreaResult(
                 run=run,
@@ -65,6 +88,9 @@ def area_result_rows(
                 p_top10=json_number(summary["p_top"][pair]),
                 raw=_by_code(codes, raw),
                 normalized=_by_code(codes, outcome.normalized[pair]),
+                values=_by_code(codes, outcome.aggregated[pair]),
+                imputed=[code for code, filled in zip(codes, outcome.imputed[pair], strict=True) if filled],
+                evidence=evidence,
                 contributions=_by_code(codes, outcome.pair_contributions[pair]) if sufficient else {},
                 missing=missing,
                 previous_rank_in_area=previous_in_area.get((iso3, area["id"])),
@@ -100,6 +126,7 @@ def country_result_rows(
                 contributions=_by_code(codes, outcome.country_contributions[row]) if ranked else {},
                 top_areas=[area_codes[area] for area in outcome.country_top_areas[row]],
                 missing=[] if ranked else sorted(missing_by_country.get(row, set())),
+                evidence=_evidence(**inputs.country_evidence[row]),
                 previous_rank=previous.get(country["iso3"]),
             )
         )

@@ -3,7 +3,7 @@
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import Stage
@@ -22,6 +22,36 @@ def movement_badge(movement: int) -> str:
     )
 
 
+# Effective evidence from which a badge reads as strong (a fresh report's worth) or thin (under a quarter of one).
+STRONG_EVIDENCE = 1.0
+THIN_EVIDENCE = 0.25
+
+
+def evidence_badge(evidence: dict) -> str:
+    """How much evidence stands behind a score, e.g. "2 reports · 2025", with its effective amount for screen
+    readers and on hover; coloured by strength."""
+    if not evidence:
+        return ""
+    reports = evidence.get("reports", 0)
+    latest = evidence.get("latest")
+    amount = evidence.get("amount", 0.0)
+    words = ngettext("%(count)d report", "%(count)d reports", reports) % {"count": reports}
+    if latest:
+        words = f"{words} · {latest[:4]}"
+    strength = "success" if amount >= STRONG_EVIDENCE else "secondary" if amount >= THIN_EVIDENCE else "warning"
+    detail = gettext("effective evidence %(amount).2f fresh reports") % {"amount": amount}
+    return format_html(
+        '<span class="badge text-{}-emphasis bg-{}-subtle border border-{}-subtle fw-normal" title="{}">{}'
+        '<span class="visually-hidden"> ({})</span></span>',
+        strength,
+        strength,
+        strength,
+        detail,
+        words,
+        detail,
+    )
+
+
 class RankingTable(tables.Table):
     # Figures stay on one line; names, areas and classifications wrap, so that the table fits a laptop's width.
     rank = tables.Column(verbose_name=_("Rank"), attrs={"td": {"class": "text-end text-nowrap"}})
@@ -35,6 +65,9 @@ class RankingTable(tables.Table):
     )
     movement = tables.Column(
         verbose_name=_("Movement"), order_by=("-movement",), attrs={"td": {"class": "text-nowrap"}}
+    )
+    evidence = tables.Column(
+        verbose_name=_("Evidence"), orderable=False, empty_values=(), attrs={"td": {"class": "text-nowrap"}}
     )
     top_areas = tables.Column(verbose_name=_("Top areas"), orderable=False, empty_values=())
     stage = tables.Column(verbose_name=_("Stage"))
@@ -70,6 +103,9 @@ class RankingTable(tables.Table):
 
     def render_movement(self, value):
         return movement_badge(value)
+
+    def render_evidence(self, record):
+        return evidence_badge(getattr(record, "evidence", None) or {})
 
     def render_top_areas(self, record):
         codes = self.top_area_codes(record) if self.top_area_codes else getattr(record, "top_areas", [])[:3]

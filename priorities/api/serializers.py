@@ -65,9 +65,26 @@ class WeightProfileSerializer(serializers.ModelSerializer):
         return fields
 
 
+class EvidenceSerializer(serializers.Serializer):
+    amount = serializers.FloatField(
+        help_text="Effective amount of evidence: the reviewed reports' recency weights added up (a fresh report "
+        "counts 1, one a half-life old 0.5)."
+    )
+    reports = serializers.IntegerField(help_text="Reviewed mission reports behind it.")
+    latest = serializers.DateField(allow_null=True, help_text="Date of the latest evidence (report or need).")
+
+
+class PairEvidenceSerializer(EvidenceSerializer):
+    standard_error = serializers.DictField(
+        child=serializers.FloatField(allow_null=True),
+        help_text="Standard error of each estimated criterion's value, on the criterion's transformed scale.",
+    )
+
+
 class RankingResultSerializer(serializers.ModelSerializer):
     iso3 = serializers.CharField(source="country_id")
     country = serializers.CharField(source="country.name")
+    evidence = EvidenceSerializer(read_only=True)
 
     class Meta:
         model = RankingResult
@@ -83,6 +100,7 @@ class RankingResultSerializer(serializers.ModelSerializer):
             "previous_rank",
             "contributions",
             "top_areas",
+            "evidence",
         ]
 
 
@@ -90,6 +108,7 @@ class InsufficientSerializer(serializers.Serializer):
     iso3 = serializers.CharField(source="country_id")
     country = serializers.CharField(source="country.name")
     missing = serializers.ListField(child=serializers.CharField())
+    evidence = EvidenceSerializer(read_only=True)
 
 
 class AreaRankingSerializer(serializers.ModelSerializer):
@@ -157,10 +176,11 @@ class RankingRunDetailSerializer(RankingRunSerializer):
 class MatrixAlternativeSerializer(serializers.ModelSerializer):
     iso3 = serializers.CharField(source="country_id")
     area = serializers.CharField(source="area.code")
+    evidence = PairEvidenceSerializer(read_only=True)
 
     class Meta:
         model = AreaResult
-        fields = ["iso3", "area", "coverage", "raw", "normalized", "score"]
+        fields = ["iso3", "area", "coverage", "raw", "normalized", "values", "imputed", "evidence", "score"]
 
 
 class MatrixSerializer(serializers.ModelSerializer):

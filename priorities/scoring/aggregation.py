@@ -1,9 +1,12 @@
 """Aggregation of normalised values into scores, for one weight vector or a batch of them at once.
 
-`values` is (alternatives × criteria), benefit-oriented, NaN where a value is missing. `weights` is
-(samples × criteria). A missing value drops out and the alternative's remaining weights are rescaled to
-sum to 1 ("available-case" aggregation). Every function returns (samples × alternatives) scores and
-runs as matrix products: no Python loop over alternatives or samples.
+`values` is (alternatives × criteria) or (samples × alternatives × criteria), benefit-oriented, NaN where a value
+is missing. `weights` is (samples × criteria). A missing value drops out and the alternative's remaining weights
+are rescaled to sum to 1 ("available-case" aggregation). Every function returns (samples × alternatives) scores
+and runs as matrix products: no Python loop over alternatives or samples.
+
+`lower` and `upper` are the ends of the normalised scale of each criterion (`normalization.Scale`); without them
+the observed range of each column is taken.
 """
 
 import numpy as np
@@ -12,7 +15,7 @@ WAM = "wam"
 WGM = "wgm"
 TOPSIS = "topsis"
 AGGREGATIONS = (WAM, WGM, TOPSIS)
-# The geometric mean needs positive values: each column is rescaled to [GEOMETRIC_FLOOR, 1] first.
+# The geometric mean needs positive values: each criterion's scale is mapped onto [GEOMETRIC_FLOOR, 1] first.
 GEOMETRIC_FLOOR = 0.01
 
 
@@ -21,74 +24,142 @@ def _available(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.where(present, values, 0.0), present.astype(float)
 
 
-def _weight_totals(present: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    totals = present @ weights.T
-    return np.where(totals > 0, totals, np.nan)
+def _weighted(shared: np.ndarray, drawn: np.ndarray | None, columns: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Σ_j weight_sj × value_j, (samples × alternatives): the columns not in `columns` from `shared` (alternatives ×
+    criteria, the same for every sample), those in `columns` from `drawn` (samples × alternatives × len(columns))."""
+    shared_weights = weights.copy()
+    shared_weights[:, columns] = 0.0
+    total = (shared @ shared_weights.T).T
+    if drawn is not None:
+        total = total + np.einsum("spe,se->sp", drawn, weights[:, columns])
+    return total
 
 
-def weighted_arithmetic_mean(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    filled, present = _available(values)
-    return ((filled @ weights.T) / _weight_totals(present, weights)).T
-
-
-def geometric_scale(values: np.ndarray) -> np.ndarray:
-    """Rescale each column into [0.01, 1] so that logarithms exist (COINr rescales to [1, 100] likewise)."""
+def _ends(values: np.ndarray, lower: np.ndarray | None, upper: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    if lower is not None and upper is not None:
+        return np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
+    flat = values.reshape(-1, values.shape[-1])
     with np.errstate(all="ignore"):
-        low = np.nanmin(np.where(np.isnan(values), np.inf, values), axis=0)
-        high = np.nanmax(np.where(np.isnan(values), -np.inf, values), axis=0)
-        span = high - low
-        scaled = (values - low) / np.where(span > 0, span, 1.0)
+        observed_low = np.min(np.where(np.isnan(flat), np.inf, flat), axis=0)
+        observed_high = np.max(np.where(np.isnan(flat), -np.inf, flat), axis=0)
+    return observed_low, observed_high
+
+
+def geometric_values(
+    values: np.ndarray, lower: np.ndarray | None = None, upper: np.ndarray | None = None
+) -> np.ndarray:
+    """Each criterion's scale mapped linearly onto [0.01, 1] so that logarithms exist (COINr rescales to [1, 100]
+    likewise): GEOMETRIC_FLOOR + (1 − GEOMETRIC_FLOOR) × (value − lower) / (upper − lower)."""
+    low, high = _ends(values, lower, upper)
+    span = high - low
+    with np.errstate(all="ignore"):
+        scaled = np.clip((values - low) / np.where(span > 0, span, 1.0), 0.0, 1.0)
     scaled = np.where(span > 0, scaled, 1.0)
     return np.where(np.isnan(values), np.nan, GEOMETRIC_FLOOR + (1 - GEOMETRIC_FLOOR) * scaled)
 
 
-def weighted_geometric_mean(values: np.ndarray, weights: np.ndarray, *, scaled: bool = False) -> np.ndarray:
-    positive = values if scaled else geometric_scale(values)
-    logs, present = _available(np.log(positive))
-    return np.exp((logs @ weights.T) / _weight_totals(present, weights)).T
+def aggregated_values(
+    values: np.ndarray, method: str, lower: np.ndarray | None = None, upper: np.ndarray | None = None
+) -> np.ndarray:
+    """The values a method actually combines: the normalised values, rescaled to positive ones for the geometric
+    mean."""
+    return geometric_values(values, lower, upper) if method == WGM else values
 
 
-def topsis(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Closeness to the ideal: D- / (D+ + D-), ideal and anti-ideal taken per column over the alternatives.
+def combine_drawn(
+    shared: np.ndarray,
+    drawn: np.ndarray | None,
+    columns: np.ndarray,
+    weights: np.ndarray,
+    method: str,
+    lower: np.ndarray,
+    upper: np.ndarray,
+) -> np.ndarray:
+    """Scores (samples × alternatives) from prepared values (`aggregated_values`), one weight vector per sample,
+    when the criteria in `columns` are drawn afresh for each sample (`drawn`) and the others are shared.
 
-    With non-negative weights the weighted ideal is weight × column maximum, so the squared distances
-    are matrix products of squared gaps with squared weights. Rescaling an alternative's weights
-    scales both distances alike and leaves its closeness unchanged.
+    Every method is a sum over criteria of a term of the value times a power of the weight, so the shared criteria
+    cost one matrix product whatever the number of samples:
+
+    - WAM: Σ w x / Σ w;
+    - WGM: exp(Σ w log x / Σ w);
+    - TOPSIS: D- / (D+ + D-) with D± = √(Σ w² (x − ideal±)²), the ideal points the ends of the normalised scale, so
+      that they do not move when one alternative's value does (on an observed min-max scale they are the column's
+      best and worst). Rescaling an alternative's weights scales both distances alike.
+
+    A missing value drops out and the alternative's remaining weights are rescaled to sum to 1.
     """
-    filled, present = _available(values)
-    with np.errstate(all="ignore"):
-        best = np.nanmax(np.where(np.isnan(values), -np.inf, values), axis=0)
-        worst = np.nanmin(np.where(np.isnan(values), np.inf, values), axis=0)
-    to_best = np.sqrt((present * (filled - best) ** 2) @ (weights**2).T)
-    to_worst = np.sqrt((present * (filled - worst) ** 2) @ (weights**2).T)
-    total = to_best + to_worst
-    closeness = np.where(total > 0, to_worst / np.where(total > 0, total, 1.0), 0.5)
-    return np.where(np.isnan(_weight_totals(present, weights)), np.nan, closeness).T
-
-
-def aggregate(values: np.ndarray, weights: np.ndarray, method: str = WAM) -> np.ndarray:
-    """Scores for each weight vector (row of `weights`) and each alternative (row of `values`)."""
     weights = np.atleast_2d(np.asarray(weights, dtype=float))
+    columns = np.asarray(columns, dtype=int)
+    shared_filled, shared_present = _available(shared)
+    drawn_filled, drawn_present = _available(drawn) if drawn is not None else (None, None)
+
+    def total(shared_terms, drawn_terms, power: int = 1) -> np.ndarray:
+        return _weighted(shared_terms, drawn_terms, columns, weights**power)
+
+    weight_total = total(shared_present, drawn_present)
+    weight_total = np.where(weight_total > 0, weight_total, np.nan)
     if method == WAM:
-        return weighted_arithmetic_mean(values, weights)
+        return total(shared_filled, drawn_filled) / weight_total
     if method == WGM:
-        return weighted_geometric_mean(values, weights)
+        shared_logs = np.where(shared_present > 0, np.log(np.where(shared_present > 0, shared_filled, 1.0)), 0.0)
+        drawn_logs = None
+        if drawn_filled is not None:
+            drawn_logs = np.where(drawn_present > 0, np.log(np.where(drawn_present > 0, drawn_filled, 1.0)), 0.0)
+        return np.exp(total(shared_logs, drawn_logs) / weight_total)
     if method == TOPSIS:
-        return topsis(values, weights)
+        distances = []
+        for point in (upper, lower):
+            shared_gaps = shared_present * (shared_filled - point) ** 2
+            drawn_gaps = None
+            if drawn_filled is not None and drawn_present is not None:
+                drawn_gaps = drawn_present * (drawn_filled - point[columns]) ** 2
+            distances.append(np.sqrt(total(shared_gaps, drawn_gaps, power=2)))
+        to_best, to_worst = distances
+        span = to_best + to_worst
+        closeness = np.where(span > 0, to_worst / np.where(span > 0, span, 1.0), 0.5)
+        return np.where(np.isnan(weight_total), np.nan, closeness)
     raise ValueError(f"Unknown aggregation {method!r}; choose one of {', '.join(AGGREGATIONS)}.")
 
 
-def contributions(values: np.ndarray, weights: np.ndarray, method: str = WAM) -> np.ndarray:
-    """Each criterion's part in each alternative's score under the nominal weights.
+def combine(
+    aggregated: np.ndarray, weights: np.ndarray, method: str, lower: np.ndarray, upper: np.ndarray
+) -> np.ndarray:
+    """Scores from values already prepared by `aggregated_values`, shared by every weight vector (alternatives ×
+    criteria) or one set per weight vector (samples × alternatives × criteria)."""
+    if aggregated.ndim == 2:
+        return combine_drawn(aggregated, None, np.array([], dtype=int), weights, method, lower, upper)
+    every = np.arange(aggregated.shape[-1])
+    empty = np.zeros(aggregated.shape[1:])
+    return combine_drawn(empty, aggregated, every, weights, method, lower, upper)
 
-    For the arithmetic mean the parts add up to the score. For the geometric mean they are the
-    weighted logarithms, which add up to the logarithm of the score. For TOPSIS, whose closeness is
-    not a sum, they are the weighted normalised values.
+
+def aggregate(
+    values: np.ndarray,
+    weights: np.ndarray,
+    method: str = WAM,
+    *,
+    lower: np.ndarray | None = None,
+    upper: np.ndarray | None = None,
+) -> np.ndarray:
+    """Scores for each weight vector (row of `weights`) and each alternative (row of `values`)."""
+    if method not in AGGREGATIONS:
+        raise ValueError(f"Unknown aggregation {method!r}; choose one of {', '.join(AGGREGATIONS)}.")
+    low, high = _ends(values, lower, upper)
+    return combine(aggregated_values(values, method, low, high), weights, method, low, high)
+
+
+def contributions(aggregated: np.ndarray, weights: np.ndarray, method: str = WAM) -> np.ndarray:
+    """Each criterion's part in each alternative's score under the nominal weights (any leading shape).
+
+    For the arithmetic mean the parts add up to the score. For the geometric mean they are the weighted
+    logarithms, which add up to the logarithm of the score. For TOPSIS, whose closeness is not a sum, they are the
+    weighted normalised values.
     """
     weights = np.asarray(weights, dtype=float)
-    present = ~np.isnan(values)
+    present = ~np.isnan(aggregated)
     totals = present.astype(float) @ weights
-    share = np.where(present, weights[None, :], 0.0) / np.where(totals > 0, totals, np.nan)[:, None]
+    share = np.where(present, weights, 0.0) / np.where(totals > 0, totals, np.nan)[..., None]
     if method == WGM:
-        return np.where(present, share * np.log(np.where(present, geometric_scale(values), 1.0)), 0.0)
-    return np.where(present, share * np.where(present, values, 0.0), 0.0)
+        return np.where(present, share * np.log(np.where(present, aggregated, 1.0)), 0.0)
+    return np.where(present, share * np.where(present, aggregated, 0.0), 0.0)

@@ -1,9 +1,15 @@
-"""The composite-indicator pipeline over plain arrays: weights, coverage, imputation, normalisation,
-aggregation, country scores from area scores, Monte Carlo uncertainty and explanation.
+"""The composite-indicator pipeline over plain arrays: transforms, evidence strength, coverage, imputation,
+normalisation, aggregation, country scores from area scores, Monte Carlo uncertainty and explanation.
 
-Alternatives are (country, area) pairs. A country's score is the mean of its best `top_k` area scores.
-Nothing here touches the database; `priorities.criteria` builds the inputs and `priorities.services`
-stores the outcome.
+Alternatives are (country, area) pairs. Evidence criteria are estimated with their strength
+(`evidence.estimate`): every pair has an estimate, the pairs without enough evidence at their prior. A country's
+score is its *expected* mean of the best `top_k` area scores, the expectation taken over draws of every pair's
+evidence from its estimate's uncertainty; the areas nobody assessed enter at their prior, with the prior's
+uncertainty. So a country assessed in more areas is not lifted by having more chances at a high value, and a
+country known in one good area does not outrank one known in three slightly better ones.
+
+Nothing here touches the database; `priorities.criteria` builds the inputs and `priorities.services` stores the
+outcome.
 """
 
 from dataclasses import dataclass, field
@@ -12,13 +18,19 @@ import numpy as np
 
 from . import aggregation, normalization
 from .errors import ScoringError
-from .missing import coverage, impute_group_mean
+from .evidence import Estimates, estimate
+from .missing import impute_group_mean
 from .ranking import competition_ranks, rank_summary
 from .weights import direct_weights
 
 BENEFIT = "benefit"
 COST = "cost"
-ENGINE_VERSION = "1.0"
+IDENTITY = "none"
+LOG1P = "log1p"
+TRANSFORMS = (IDENTITY, LOG1P)
+ENGINE_VERSION = "2.0"
+# Draws are evaluated this many at a time, to bound the memory a run takes whatever the number of samples.
+DRAW_CHUNK = 50
 
 
 @dataclass(frozen=True)
@@ -26,6 +38,13 @@ class Criterion:
     code: str
     weight: float
     direction: str = BENEFIT
+    # Fixed goalposts of the criterion's scale in its own units; None: min-max takes the observed range.
+    low: float | None = None
+    high: float | None = None
+    # log1p for unbounded counts and sums, whose few large values would otherwise squeeze everyone else together.
+    transform: str = IDENTITY
+    # Estimated from recency-weighted evidence and shrunk toward a prior (DecisionProblem.evidence).
+    evidence: bool = False
 
 
 @dataclass(frozen=True)
@@ -40,6 +59,10 @@ class DecisionProblem:
     criteria: tuple[Criterion, ...]
     # Integer label per pair for imputation by group mean (e.g. region × area); None disables imputation.
     impute_group_of_pair: np.ndarray | None = None
+    # Effective amount of evidence (sum of recency weights) behind each pair's value of each evidence criterion.
+    evidence: np.ndarray | None = None
+    # Integer label per pair of its country's group (region or income group) for the evidence priors.
+    prior_group_of_pair: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -54,12 +77,26 @@ class Method:
     vary_method: bool = False
     seed: int = 0
     top: int = 10
+    # Weight of the prior in fresh-report equivalents; 0 shrinks nothing.
+    prior_strength: float = 1.0
+    # Effective evidence a pair's evidence criterion needs to count as observed (else it sits at its prior).
+    minimum_evidence: float = 0.1
+    # Draws of the evidence over which a country's expected top-k score is taken.
+    evidence_draws: int = 200
 
 
 @dataclass
 class Outcome:
     weights: np.ndarray
+    estimates: Estimates
+    # The values scored (after transform, shrinkage and imputation), normalised, and as the method combines them.
+    values: np.ndarray
     normalized: np.ndarray
+    aggregated: np.ndarray
+    imputed: np.ndarray
+    # Ends of each criterion's normalised scale: TOPSIS's anti-ideal and ideal points.
+    lower: np.ndarray
+    upper: np.ndarray
     coverage: np.ndarray
     sufficient: np.ndarray
     pair_score: np.ndarray
@@ -89,20 +126,53 @@ def validate_method(method: Method) -> None:
         raise ScoringError("The number of Monte Carlo samples cannot be negative.", field="samples")
     if method.concentration is not None and not (np.isfinite(method.concentration) and method.concentration > 0):
         raise ScoringError("The weight concentration must be a positive number.", field="weight_concentration")
+    if not (np.isfinite(method.prior_strength) and method.prior_strength >= 0):
+        raise ScoringError("The prior strength must be zero or more.", field="prior_strength")
+    if not (np.isfinite(method.minimum_evidence) and method.minimum_evidence >= 0):
+        raise ScoringError("The minimum evidence must be zero or more.", field="minimum_evidence")
+    if method.evidence_draws < 0:
+        raise ScoringError("The number of evidence draws cannot be negative.", field="evidence_draws")
 
 
 def validate(problem: DecisionProblem, method: Method) -> np.ndarray:
     """Check the problem and method; return the weights scaled to sum to 1."""
     validate_method(method)
-    directions = {criterion.direction for criterion in problem.criteria}
-    if not directions <= {BENEFIT, COST}:
+    criteria = problem.criteria
+    if not {criterion.direction for criterion in criteria} <= {BENEFIT, COST}:
         raise ScoringError("Each criterion's direction must be 'benefit' or 'cost'.", field="criterion_directions")
+    if not {criterion.transform for criterion in criteria} <= set(TRANSFORMS):
+        raise ScoringError("Each criterion's transform must be 'none' or 'log1p'.", field="criteria")
     raw = problem.raw
-    if raw.ndim != 2 or raw.shape[1] != len(problem.criteria):
+    if raw.ndim != 2 or raw.shape[1] != len(criteria):
         raise ScoringError("The decision matrix needs one column per criterion.", field="criteria")
     if np.any(np.isinf(raw)):
         raise ScoringError("The decision matrix holds an infinite value.", field="criteria")
-    return direct_weights([criterion.weight for criterion in problem.criteria])
+    logged = np.array([criterion.transform == LOG1P for criterion in criteria], dtype=bool)
+    if np.any(np.where(np.isnan(raw), 0.0, raw)[:, logged] < 0):
+        raise ScoringError("A count or sum scored on a logarithmic scale cannot be negative.", field="criteria")
+    for criterion in criteria:
+        if (criterion.low is None) != (criterion.high is None) or (
+            criterion.low is not None and criterion.high is not None and not criterion.low < criterion.high
+        ):
+            raise ScoringError(
+                f"The goalposts of {criterion.code} must be a lower and a higher value.", field="criteria"
+            )
+    if problem.evidence is not None and problem.evidence.shape != raw.shape:
+        raise ScoringError("The evidence matrix must match the decision matrix.", field="criteria")
+    return direct_weights([criterion.weight for criterion in criteria])
+
+
+def _transform(matrix: np.ndarray, logged: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        return np.where(logged, np.log1p(np.where(logged, matrix, 0.0)), matrix)
+
+
+def goalposts(criteria: tuple[Criterion, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Each criterion's goalposts on its transformed scale (NaN where it has none)."""
+    low = np.array([np.nan if c.low is None else c.low for c in criteria], dtype=float)
+    high = np.array([np.nan if c.high is None else c.high for c in criteria], dtype=float)
+    logged = np.array([c.transform == LOG1P for c in criteria], dtype=bool)
+    return _transform(low, logged), _transform(high, logged)
 
 
 def sample_weights(weights: np.ndarray, method: Method, rng: np.random.Generator) -> np.ndarray:
@@ -115,84 +185,224 @@ def sample_weights(weights: np.ndarray, method: Method, rng: np.random.Generator
     return samples
 
 
-def _scores_by_method(
-    raw_sufficient: np.ndarray, is_cost: np.ndarray, weights: np.ndarray, method: Method, rng: np.random.Generator
-) -> np.ndarray:
-    """(samples × alternatives) scores; with vary_method each sample also draws a normalisation and aggregation."""
-    if not method.vary_method:
-        values = normalization.normalize(raw_sufficient, is_cost, method.normalization)
-        return aggregation.aggregate(values, weights, method.aggregation)
-    combinations = [(n, a) for n in normalization.NORMALIZATIONS for a in aggregation.AGGREGATIONS]
-    choice = rng.integers(0, len(combinations), size=weights.shape[0])
-    scores = np.empty((weights.shape[0], raw_sufficient.shape[0]))
-    normalized = {name: normalization.normalize(raw_sufficient, is_cost, name) for name in normalization.NORMALIZATIONS}
-    for index, (norm_name, aggregation_name) in enumerate(combinations):
-        chosen = choice == index
-        if chosen.any():
-            scores[chosen] = aggregation.aggregate(normalized[norm_name], weights[chosen], aggregation_name)
-    return scores
+@dataclass
+class _Setup:
+    """What the nominal evaluation and every draw share."""
+
+    problem: DecisionProblem
+    method: Method
+    weights: np.ndarray
+    values: np.ndarray
+    estimates: Estimates
+    drawn: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    enters: np.ndarray
+    ranked: np.ndarray
+    scales: dict[str, normalization.Scale]
+    prepared: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
+
+    @property
+    def columns(self) -> np.ndarray:
+        return np.flatnonzero(self.drawn)
+
+    def shared(self, norm: str, method: str) -> np.ndarray:
+        """The nominal values normalised and prepared for a method, computed once per combination."""
+        if (norm, method) not in self.prepared:
+            scale = self.scales[norm]
+            self.prepared[(norm, method)] = aggregation.aggregated_values(
+                normalization.apply(scale, self.values), method, scale.lower, scale.upper
+            )
+        return self.prepared[(norm, method)]
 
 
-def _grid(pair_scores: np.ndarray, problem: DecisionProblem) -> np.ndarray:
-    """(samples × countries × areas) scores, NaN where a pair is missing or insufficient."""
-    grid = np.full((pair_scores.shape[0], problem.country_count, problem.area_count), np.nan)
-    grid[:, problem.country_of_pair, problem.area_of_pair] = pair_scores
-    return grid
+def _draw_columns(setup: _Setup, rng: np.random.Generator, count: int) -> np.ndarray:
+    """`count` draws (count × pairs × drawn criteria) of the evidence criteria from their estimates, held within
+    their goalposts."""
+    columns = setup.columns
+    noise = rng.standard_normal((count, setup.values.shape[0], columns.size))
+    estimates = setup.estimates
+    drawn = estimates.mean[:, columns] + estimates.standard_error[:, columns] * noise
+    low = np.where(np.isnan(setup.low[columns]), -np.inf, setup.low[columns])
+    high = np.where(np.isnan(setup.high[columns]), np.inf, setup.high[columns])
+    return np.clip(drawn, low, high)
 
 
-def _top_k_mean(grid: np.ndarray, top_k: int) -> np.ndarray:
-    keyed = np.where(np.isnan(grid), -np.inf, grid)
-    best = -np.sort(-keyed, axis=-1)[..., :top_k]
-    finite = np.isfinite(best)
-    counts = finite.sum(axis=-1)
-    with np.errstate(invalid="ignore"):
-        return np.where(counts > 0, np.where(finite, best, 0.0).sum(axis=-1) / np.maximum(counts, 1), np.nan)
+def _draw_values(setup: _Setup, rng: np.random.Generator, count: int) -> np.ndarray:
+    """`count` draws of every pair's values: the evidence criteria drawn, the other criteria as they are."""
+    draws = np.broadcast_to(setup.values, (count, *setup.values.shape)).copy()
+    draws[..., setup.columns] = _draw_columns(setup, rng, count)
+    return draws
+
+
+def _drawn_scores(setup: _Setup, drawn: np.ndarray | None, weights: np.ndarray, norm: str, method: str) -> np.ndarray:
+    """Scores (samples × pairs): the drawn criteria from `drawn` (samples × pairs × drawn criteria, or None when
+    nothing is drawn), the others from the nominal values."""
+    scale = setup.scales[norm]
+    columns = setup.columns if drawn is not None else np.array([], dtype=int)
+    prepared = None
+    if drawn is not None:
+        normalised = normalization.apply(normalization.subset(scale, columns), drawn)
+        prepared = aggregation.aggregated_values(normalised, method, scale.lower[columns], scale.upper[columns])
+    return aggregation.combine_drawn(
+        setup.shared(norm, method), prepared, columns, weights, method, scale.lower, scale.upper
+    )
+
+
+def _pair_scores(setup: _Setup, values: np.ndarray, weights: np.ndarray, norm: str, method: str):
+    """Scores (samples × pairs) and the values combined, for values shared by all weight rows or one set per row."""
+    scale = setup.scales[norm]
+    combined = aggregation.aggregated_values(normalization.apply(scale, values), method, scale.lower, scale.upper)
+    return aggregation.combine(combined, weights, method, scale.lower, scale.upper), combined
+
+
+def _top_k_mean(setup: _Setup, pair_scores: np.ndarray, top_k: int) -> np.ndarray:
+    """Each country's mean of its best `top_k` area scores, per row of pair scores."""
+    problem = setup.problem
+    grid = np.full((pair_scores.shape[0], problem.country_count, problem.area_count), -np.inf)
+    grid[:, problem.country_of_pair, problem.area_of_pair] = np.where(
+        setup.enters & ~np.isnan(pair_scores), pair_scores, -np.inf
+    )
+    k = min(top_k, problem.area_count)
+    best = -np.partition(-grid, k - 1, axis=-1)[..., :k] if k else grid[..., :0]
+    present = np.isfinite(best)
+    counts = present.sum(axis=-1)
+    scores = np.where(present, best, 0.0).sum(axis=-1) / np.maximum(counts, 1)
+    return np.where((counts > 0) & setup.ranked, scores, np.nan)
+
+
+def _top_k(setup: _Setup, pair_scores: np.ndarray, top_k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each country's mean of its best `top_k` area scores per row, with the areas chosen and which were present."""
+    problem = setup.problem
+    grid = np.full((pair_scores.shape[0], problem.country_count, problem.area_count), -np.inf)
+    grid[:, problem.country_of_pair, problem.area_of_pair] = np.where(
+        setup.enters & ~np.isnan(pair_scores), pair_scores, -np.inf
+    )
+    order = np.argsort(-grid, axis=-1, kind="stable")[..., :top_k]
+    best = np.take_along_axis(grid, order, axis=-1)
+    present = np.isfinite(best)
+    counts = present.sum(axis=-1)
+    scores = np.where(present, best, 0.0).sum(axis=-1) / np.maximum(counts, 1)
+    return np.where((counts > 0) & setup.ranked, scores, np.nan), order, present
+
+
+def _expected_country_scores(setup: _Setup, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Each country's expected top-k score over draws of the evidence, and each criterion's part in it."""
+    problem, method = setup.problem, setup.method
+    draws = method.evidence_draws if setup.drawn.any() else 0
+    countries, criteria = problem.country_count, len(problem.criteria)
+    score_total = np.zeros(countries)
+    contribution_total = np.zeros((countries, criteria))
+    counted = 0
+    for start in range(0, max(draws, 1), DRAW_CHUNK):
+        count = min(DRAW_CHUNK, draws - start) if draws else 1
+        values = _draw_values(setup, rng, count) if draws else setup.values[None]
+        weights = np.broadcast_to(setup.weights, (count, criteria))
+        scores, combined = _pair_scores(setup, values, weights, method.normalization, method.aggregation)
+        country_scores, order, present = _top_k(setup, scores, method.top_k)
+        parts = aggregation.contributions(combined, setup.weights, method.aggregation)
+        grid = np.zeros((count, countries, problem.area_count, criteria))
+        grid[:, problem.country_of_pair, problem.area_of_pair] = parts
+        chosen = np.take_along_axis(grid, order[..., None], axis=2)
+        shares = np.where(present[..., None], chosen, 0.0).sum(axis=2) / np.maximum(present.sum(axis=-1), 1)[..., None]
+        score_total += np.nan_to_num(country_scores).sum(axis=0)
+        contribution_total += shares.sum(axis=0)
+        counted += count
+    country_score = np.where(setup.ranked, score_total / counted, np.nan)
+    return country_score, np.where(setup.ranked[:, None], contribution_total / counted, np.nan)
+
+
+def _sampled_scores(setup: _Setup, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Monte Carlo: pair scores (samples × pairs) and realised country scores (samples × countries), each sample
+    with its own weights, evidence draw and, with vary_method, normalisation and aggregation."""
+    method = setup.method
+    weights = sample_weights(setup.weights, method, rng)
+    combinations = [(method.normalization, method.aggregation)]
+    if method.vary_method:
+        combinations = [(n, a) for n in normalization.NORMALIZATIONS for a in aggregation.AGGREGATIONS]
+    choice = rng.integers(0, len(combinations), size=method.samples)
+    pair_scores = np.empty((method.samples, setup.values.shape[0]))
+    country_scores = np.empty((method.samples, setup.problem.country_count))
+    chunk = DRAW_CHUNK if setup.drawn.any() else max(method.samples, 1)
+    for start in range(0, method.samples, chunk):
+        rows = slice(start, min(start + chunk, method.samples))
+        drawn = _draw_columns(setup, rng, rows.stop - rows.start) if setup.drawn.any() else None
+        for index, (norm, aggregation_name) in enumerate(combinations):
+            chosen = np.flatnonzero(choice[rows] == index)
+            if chosen.size:
+                pair_scores[start + chosen] = _drawn_scores(
+                    setup, None if drawn is None else drawn[chosen], weights[rows][chosen], norm, aggregation_name
+                )
+        country_scores[rows] = _top_k_mean(setup, pair_scores[rows], method.top_k)
+    return pair_scores, country_scores
 
 
 def evaluate(problem: DecisionProblem, method: Method) -> Outcome:
     """Score and rank every pair and country, with rank intervals from the Monte Carlo samples."""
     weights = validate(problem, method)
-    is_cost = np.array([criterion.direction == COST for criterion in problem.criteria], dtype=bool)
+    criteria = problem.criteria
+    is_cost = np.array([criterion.direction == COST for criterion in criteria], dtype=bool)
+    is_evidence = np.array([criterion.evidence for criterion in criteria], dtype=bool)
+    logged = np.array([criterion.transform == LOG1P for criterion in criteria], dtype=bool)
+    low, high = goalposts(criteria)
     rng = np.random.default_rng(method.seed)
-    pair_count = problem.raw.shape[0]
 
-    pair_coverage = coverage(problem.raw, weights)
+    estimates = estimate(
+        _transform(problem.raw, logged),
+        problem.evidence,
+        is_evidence,
+        area_of_pair=problem.area_of_pair,
+        area_count=problem.area_count,
+        group_of_pair=problem.prior_group_of_pair,
+        strength=method.prior_strength,
+        minimum=method.minimum_evidence,
+        low=low,
+        high=high,
+    )
+    pair_coverage = estimates.observed.astype(float) @ weights
     sufficient = pair_coverage >= method.coverage_threshold - 1e-12
-    values = problem.raw
+    values = estimates.mean
     if problem.impute_group_of_pair is not None:
         values = impute_group_mean(values, problem.impute_group_of_pair, rows=sufficient)
-    raw_sufficient = values[sufficient]
+    imputed = ~estimates.observed & ~np.isnan(values)
+    # A pair short of evidence still enters its country's score, at its prior, once every weighed criterion has a
+    # value; a country is ranked only if at least one of its pairs has enough evidence of its own.
+    enters = sufficient | np.all(~np.isnan(values) | (weights == 0), axis=1)
+    ranked = np.bincount(problem.country_of_pair, weights=sufficient, minlength=problem.country_count) > 0
+    reference = values[sufficient] if sufficient.any() else values
+    names = normalization.NORMALIZATIONS if method.vary_method else (method.normalization,)
+    scales = {name: normalization.fit(reference, is_cost, name, low=low, high=high) for name in names}
+    drawn = is_evidence & (weights > 0) & np.any(estimates.standard_error > 0, axis=0)
+    setup = _Setup(problem, method, weights, values, estimates, drawn, low, high, enters, ranked, scales)
 
-    normalized = np.full(problem.raw.shape, np.nan)
-    nominal = np.full((1, pair_count), np.nan)
-    pair_contributions = np.full(problem.raw.shape, np.nan)
-    sampled = np.full((method.samples, pair_count), np.nan)
-    if sufficient.any():
-        normalized[sufficient] = normalization.normalize(raw_sufficient, is_cost, method.normalization)
-        nominal[:, sufficient] = aggregation.aggregate(normalized[sufficient], weights, method.aggregation)
-        pair_contributions[sufficient] = aggregation.contributions(normalized[sufficient], weights, method.aggregation)
-    if method.samples and sufficient.any():
-        sampled[:, sufficient] = _scores_by_method(
-            raw_sufficient, is_cost, sample_weights(weights, method, rng), method, rng
-        )
-    if not method.samples:
-        sampled = nominal
-
-    nominal_grid = _grid(nominal, problem)[0]
-    sampled_grid = _grid(sampled, problem)
-    country_score = _top_k_mean(nominal_grid, method.top_k)
+    scale = scales[method.normalization]
+    normalized = normalization.apply(scale, values)
+    nominal, aggregated = _pair_scores(setup, values, weights[None], method.normalization, method.aggregation)
+    pair_score = np.where(sufficient, nominal[0], np.nan)
+    pair_contributions = np.where(
+        sufficient[:, None], aggregation.contributions(aggregated, weights, method.aggregation), np.nan
+    )
+    country_score, country_contributions = _expected_country_scores(setup, rng)
     country_rank = competition_ranks(country_score)[0]
-    country_summary = rank_summary(competition_ranks(_top_k_mean(sampled_grid, method.top_k)), top=method.top)
+
+    if method.samples:
+        sampled_pairs, sampled_countries = _sampled_scores(setup, rng)
+        sampled_pairs = np.where(sufficient, sampled_pairs, np.nan)
+    else:
+        sampled_pairs, sampled_countries = pair_score[None], country_score[None]
+    country_summary = rank_summary(competition_ranks(sampled_countries), top=method.top)
 
     # Areas within each country, and countries within each area (ranked over every sample at once).
+    nominal_grid = _grid(pair_score[None], problem)[0]
+    sampled_grid = _grid(sampled_pairs, problem)
     rank_in_country_grid = competition_ranks(nominal_grid)
     rank_in_area_grid = competition_ranks(nominal_grid.T).T
     samples_by_area = sampled_grid.transpose(0, 2, 1).reshape(-1, problem.country_count)
     area_ranks = competition_ranks(samples_by_area).reshape(sampled_grid.shape[0], problem.area_count, -1)
     area_summary_grid = rank_summary(area_ranks.reshape(sampled_grid.shape[0], -1), top=method.top)
     pair_area_summary = {
-        name: values.reshape(problem.area_count, problem.country_count)[problem.area_of_pair, problem.country_of_pair]
-        for name, values in area_summary_grid.items()
+        name: summary.reshape(problem.area_count, problem.country_count)[problem.area_of_pair, problem.country_of_pair]
+        for name, summary in area_summary_grid.items()
     }
 
     keyed = np.where(np.isnan(nominal_grid), -np.inf, nominal_grid)
@@ -200,22 +410,18 @@ def evaluate(problem: DecisionProblem, method: Method) -> Outcome:
     country_top_areas = [
         [int(area) for area in row if np.isfinite(keyed[country, area])] for country, row in enumerate(order)
     ]
-    contribution_grid = np.full((problem.country_count, problem.area_count, len(problem.criteria)), np.nan)
-    contribution_grid[problem.country_of_pair, problem.area_of_pair] = pair_contributions
-    top_contributions = np.take_along_axis(contribution_grid, order[:, :, None], axis=1)
-    top_finite = np.isfinite(np.take_along_axis(keyed, order, axis=1))
-    with np.errstate(invalid="ignore"):
-        country_contributions = (
-            np.where(top_finite[:, :, None], top_contributions, 0.0).sum(axis=1)
-            / np.where(top_finite.sum(axis=1) > 0, top_finite.sum(axis=1), np.nan)[:, None]
-        )
-
     return Outcome(
         weights=weights,
+        estimates=estimates,
+        values=values,
         normalized=normalized,
+        aggregated=aggregated,
+        imputed=imputed,
+        lower=scale.lower,
+        upper=scale.upper,
         coverage=pair_coverage,
         sufficient=sufficient,
-        pair_score=nominal[0],
+        pair_score=pair_score,
         pair_contributions=pair_contributions,
         pair_rank_in_area=rank_in_area_grid[problem.country_of_pair, problem.area_of_pair],
         pair_rank_in_country=rank_in_country_grid[problem.country_of_pair, problem.area_of_pair],
@@ -226,3 +432,10 @@ def evaluate(problem: DecisionProblem, method: Method) -> Outcome:
         country_rank=country_rank,
         country_summary=country_summary,
     )
+
+
+def _grid(pair_scores: np.ndarray, problem: DecisionProblem) -> np.ndarray:
+    """(samples × countries × areas) scores, NaN where a pair is missing or insufficient."""
+    grid = np.full((pair_scores.shape[0], problem.country_count, problem.area_count), np.nan)
+    grid[:, problem.country_of_pair, problem.area_of_pair] = pair_scores
+    return grid

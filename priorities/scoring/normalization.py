@@ -1,7 +1,13 @@
-"""Normalisations of a raw decision matrix (alternatives × criteria) to benefit-oriented, comparable scales.
+"""Normalisations of a decision matrix (alternatives × criteria) to benefit-oriented, comparable scales.
 
-Missing values (NaN) stay missing and are ignored when a column's statistics are computed.
+A normalisation is *fitted* once (on the alternatives that are ranked) and then *applied* to any values of the
+same criteria: the nominal matrix and every Monte Carlo draw go through the same scale, so a draw cannot move the
+scale under the others. Min-max uses a criterion's fixed goalposts when it has them, so that one alternative's
+value never changes another's normalised value; without goalposts it uses the observed range. Values beyond the
+goalposts are held at them (winsorised). Missing values (NaN) stay missing.
 """
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -11,56 +17,139 @@ PERCENTILE = "percentile"
 NORMALIZATIONS = (MIN_MAX, Z_SCORE, PERCENTILE)
 
 
+@dataclass(frozen=True)
+class Scale:
+    """A fitted normalisation. `lower` and `upper` are the ends of the normalised scale per criterion: 0 and 1 for
+    min-max and percentile ranks, the lowest and highest reference z-scores for the z-score; TOPSIS takes them as
+    its anti-ideal and ideal points, the geometric mean rescales between them."""
+
+    method: str
+    is_cost: np.ndarray
+    centre: np.ndarray  # min-max: the oriented lower goalpost; z-score: the mean
+    spread: np.ndarray  # min-max: the oriented goalposts' span; z-score: the standard deviation
+    reference: tuple[np.ndarray, ...]  # percentile: each criterion's sorted reference values
+    lower: np.ndarray
+    upper: np.ndarray
+
+
 def _orient(matrix: np.ndarray, is_cost: np.ndarray) -> np.ndarray:
     """Turn cost criteria into benefit criteria by negation, so that more is always better."""
-    return np.where(is_cost[None, :], -matrix, matrix)
+    return np.where(is_cost, -matrix, matrix)
 
 
-def min_max(matrix: np.ndarray, is_cost: np.ndarray) -> np.ndarray:
-    """Scale each column to [0, 1]; a column with one value everywhere carries no information and becomes 0.5."""
-    oriented = _orient(matrix, is_cost)
+def _column_range(oriented: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     with np.errstate(all="ignore"):
-        low = np.nanmin(np.where(np.isnan(oriented), np.inf, oriented), axis=0)
-        high = np.nanmax(np.where(np.isnan(oriented), -np.inf, oriented), axis=0)
-        span = high - low
-        scaled = (oriented - low) / np.where(span > 0, span, 1.0)
-    return np.where(span > 0, scaled, np.where(np.isnan(oriented), np.nan, 0.5))
+        low = np.min(np.where(np.isnan(oriented), np.inf, oriented), axis=0)
+        high = np.max(np.where(np.isnan(oriented), -np.inf, oriented), axis=0)
+    return low, high
 
 
-def z_score(matrix: np.ndarray, is_cost: np.ndarray) -> np.ndarray:
-    """Standardise each column to mean 0 and standard deviation 1; a constant column becomes 0."""
-    oriented = _orient(matrix, is_cost)
-    counts = np.sum(~np.isnan(oriented), axis=0)
-    safe = np.where(np.isnan(oriented), 0.0, oriented)
-    mean = safe.sum(axis=0) / np.maximum(counts, 1)
-    centred = np.where(np.isnan(oriented), 0.0, oriented - mean)
-    deviation = np.sqrt((centred**2).sum(axis=0) / np.maximum(counts, 1))
-    standardised = (oriented - mean) / np.where(deviation > 0, deviation, 1.0)
-    return np.where(deviation > 0, standardised, np.where(np.isnan(oriented), np.nan, 0.0))
+def fit(
+    reference: np.ndarray,
+    is_cost: np.ndarray,
+    method: str = MIN_MAX,
+    *,
+    low: np.ndarray | None = None,
+    high: np.ndarray | None = None,
+) -> Scale:
+    """The scale of each criterion, from the reference values and, for min-max, the goalposts (NaN: none)."""
+    if method not in NORMALIZATIONS:
+        raise ValueError(f"Unknown normalisation {method!r}; choose one of {', '.join(NORMALIZATIONS)}.")
+    reference = np.asarray(reference, dtype=float)
+    is_cost = np.asarray(is_cost, dtype=bool)
+    columns = reference.shape[1]
+    oriented = _orient(reference, is_cost)
+    zeros, ones = np.zeros(columns), np.ones(columns)
+    if method == MIN_MAX:
+        observed_low, observed_high = _column_range(oriented)
+        low = np.full(columns, np.nan) if low is None else np.asarray(low, dtype=float)
+        high = np.full(columns, np.nan) if high is None else np.asarray(high, dtype=float)
+        fixed = np.isfinite(low) & np.isfinite(high)
+        goal_low = np.where(is_cost, -high, low)
+        goal_high = np.where(is_cost, -low, high)
+        start = np.where(fixed, goal_low, observed_low)
+        span = np.where(fixed, goal_high - goal_low, observed_high - observed_low)
+        return Scale(method, is_cost, start, span, (), zeros, ones)
+    if method == Z_SCORE:
+        present = ~np.isnan(oriented)
+        counts = present.sum(axis=0)
+        mean = np.where(present, oriented, 0.0).sum(axis=0) / np.maximum(counts, 1)
+        deviation = np.sqrt((np.where(present, oriented - mean, 0.0) ** 2).sum(axis=0) / np.maximum(counts, 1))
+        observed_low, observed_high = _column_range(oriented)
+        safe = np.where(deviation > 0, deviation, 1.0)
+        lower = np.where(deviation > 0, (observed_low - mean) / safe, 0.0)
+        upper = np.where(deviation > 0, (observed_high - mean) / safe, 0.0)
+        return Scale(method, is_cost, mean, deviation, (), np.nan_to_num(lower), np.nan_to_num(upper))
+    sorted_columns = tuple(np.sort(oriented[~np.isnan(oriented[:, j]), j]) for j in range(columns))
+    return Scale(method, is_cost, zeros, ones, sorted_columns, zeros, ones)
 
 
-def percentile_rank(matrix: np.ndarray, is_cost: np.ndarray) -> np.ndarray:
-    """Share of the other alternatives each value beats, ties counting half, in [0, 1]."""
-    oriented = _orient(matrix, is_cost)
+def subset(scale: Scale, columns: np.ndarray) -> Scale:
+    """The scale of some of the criteria only, to normalise values drawn for those criteria alone."""
+    return Scale(
+        scale.method,
+        scale.is_cost[columns],
+        scale.centre[columns],
+        scale.spread[columns],
+        tuple(scale.reference[column] for column in columns) if scale.reference else (),
+        scale.lower[columns],
+        scale.upper[columns],
+    )
+
+
+def apply(scale: Scale, matrix: np.ndarray) -> np.ndarray:
+    """Normalise values of the scale's criteria (last axis); any leading shape."""
+    oriented = _orient(np.asarray(matrix, dtype=float), scale.is_cost)
+    if scale.method == MIN_MAX:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scaled = np.clip((oriented - scale.centre) / np.where(scale.spread > 0, scale.spread, 1.0), 0.0, 1.0)
+        # A criterion with one value everywhere carries no information: it sits in the middle of the scale.
+        return np.where(np.isnan(oriented), np.nan, np.where(scale.spread > 0, scaled, 0.5))
+    if scale.method == Z_SCORE:
+        standardised = (oriented - scale.centre) / np.where(scale.spread > 0, scale.spread, 1.0)
+        return np.where(np.isnan(oriented), np.nan, np.where(scale.spread > 0, standardised, 0.0))
     result = np.full(oriented.shape, np.nan)
-    for column in range(oriented.shape[1]):
-        values = oriented[:, column]
+    for column, observed in enumerate(scale.reference):
+        values = oriented[..., column]
         present = ~np.isnan(values)
-        observed = np.sort(values[present])
         count = observed.size
         if count == 0:
             continue
         if count == 1:
-            result[present, column] = 0.5
+            result[..., column] = np.where(present, 0.5, np.nan)
             continue
-        below = np.searchsorted(observed, values[present], side="left")
-        ties = np.searchsorted(observed, values[present], side="right") - below - 1
-        result[present, column] = (below + 0.5 * ties) / (count - 1)
+        # Mid-rank among the reference values, scaled to [0, 1]: a reference value beats the others below it and
+        # half of those tied with it; a value between reference values sits between their ranks.
+        below = np.searchsorted(observed, np.where(present, values, 0.0), side="left")
+        tied = np.searchsorted(observed, np.where(present, values, 0.0), side="right") - below
+        mid_rank = (below + 0.5 * tied - 0.5) / (count - 1)
+        result[..., column] = np.where(present, np.clip(mid_rank, 0.0, 1.0), np.nan)
     return result
 
 
-def normalize(matrix: np.ndarray, is_cost: np.ndarray, method: str = MIN_MAX) -> np.ndarray:
-    functions = {MIN_MAX: min_max, Z_SCORE: z_score, PERCENTILE: percentile_rank}
-    if method not in functions:
-        raise ValueError(f"Unknown normalisation {method!r}; choose one of {', '.join(NORMALIZATIONS)}.")
-    return functions[method](np.asarray(matrix, dtype=float), np.asarray(is_cost, dtype=bool))
+def normalize(
+    matrix: np.ndarray,
+    is_cost: np.ndarray,
+    method: str = MIN_MAX,
+    *,
+    low: np.ndarray | None = None,
+    high: np.ndarray | None = None,
+) -> np.ndarray:
+    """Fit a normalisation on the matrix and apply it to the same matrix."""
+    matrix = np.asarray(matrix, dtype=float)
+    return apply(fit(matrix, is_cost, method, low=low, high=high), matrix)
+
+
+def min_max(matrix: np.ndarray, is_cost: np.ndarray) -> np.ndarray:
+    """Each column scaled to [0, 1] over its observed range; a constant column becomes 0.5."""
+    return normalize(matrix, is_cost, MIN_MAX)
+
+
+def z_score(matrix: np.ndarray, is_cost: np.ndarray) -> np.ndarray:
+    """Each column standardised to mean 0 and standard deviation 1; a constant column becomes 0."""
+    return normalize(matrix, is_cost, Z_SCORE)
+
+
+def percentile_rank(matrix: np.ndarray, is_cost: np.ndarray) -> np.ndarray:
+    """Share of the other alternatives each value beats, ties counting half, in [0, 1]."""
+    return normalize(matrix, is_cost, PERCENTILE)

@@ -23,7 +23,7 @@ from ..criteria import extract
 from ..models import RankingRun, RunStatus, RunTrigger, WeightProfile
 from ..profile_settings import ProfileSettings
 from ..profiles import criteria_from_json, criteria_to_json, profile_criteria, profile_snapshot
-from ..results import results_copy, results_store
+from ..results import results_copy, results_store, run_scale
 from ..scoring import ENGINE_VERSION, Method, ScoringError, evaluate
 from ..scoring.engine import validate_method
 from ..selectors import forget_published_run_states, policy_source_codes
@@ -63,6 +63,8 @@ def method_from(config: ProfileSettings, *, method: str, samples: int, seed: int
         coverage_threshold=config.coverage_threshold,
         top_k=config.top_k_areas,
         samples=samples,
+        prior_strength=config.prior_strength,
+        minimum_evidence=config.minimum_evidence,
         concentration=config.weight_concentration,
         vary_method=config.vary_method,
         seed=seed,
@@ -202,8 +204,10 @@ def ranking_run_execute(*, run_id: int) -> RankingRun:
             run.compared_with = RankingRun.objects.filter(profile_slug=run.profile_slug, is_published=True).first()
             if outcome is not None:
                 results_store(run=run, inputs=inputs, outcome=outcome)
+                run.scale = run_scale(inputs, outcome)
             elif twin is not None:
                 run.reused_from = twin
+                run.scale = twin.scale
                 results_copy(source=twin, run=run)
             timings["store"] = time.perf_counter() - started
             run.inputs_digest = inputs.digest
@@ -218,6 +222,7 @@ def ranking_run_execute(*, run_id: int) -> RankingRun:
                 update_fields=[
                     "compared_with",
                     "reused_from",
+                    "scale",
                     "inputs_digest",
                     "excluded",
                     "status",

@@ -6,7 +6,7 @@ from pymcdm.methods import TOPSIS, WPM, WSM
 from pymcdm.normalizations import minmax_normalization
 
 from priorities.scoring import COST, Criterion, DecisionProblem, Method, ScoringError, evaluate
-from priorities.scoring.aggregation import aggregate, geometric_scale
+from priorities.scoring.aggregation import aggregate, geometric_values
 from priorities.scoring.normalization import min_max, normalize, percentile_rank, z_score
 from priorities.scoring.ranking import competition_ranks, rank_summary
 from priorities.scoring.weights import (
@@ -143,7 +143,7 @@ class TestOracle:
         wsm = WSM(minmax_normalization)(matrix, weights, types)
         assert aggregate(ours, weights, "wam")[0] == pytest.approx(wsm, abs=1e-12)
         # pymcdm's weighted product on the same positive values our geometric mean uses.
-        scaled = geometric_scale(ours)
+        scaled = geometric_values(ours)
         wpm = WPM(lambda column, cost: column)(scaled, weights, np.ones(6, dtype=int))
         assert aggregate(ours, weights, "wgm")[0] == pytest.approx(wpm, rel=1e-12)
         for ours_scores, theirs in (
