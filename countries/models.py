@@ -1,5 +1,9 @@
 """Countries with their classifications, country groups named by policies, and context indicators."""
 
+import math
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -113,13 +117,30 @@ class Indicator(models.Model):
         return self.name
 
 
+# An indicator value beyond a trillion in either direction is a typing or unit error (the largest World Bank
+# series HIPOC reads, population and GDP per capita, stay far below it), and would swamp any scale it entered.
+LARGEST_INDICATOR_VALUE = 1e12
+
+
+def validate_finite(value: float) -> None:
+    if not math.isfinite(value):
+        raise ValidationError(_("Enter a finite number (not NaN or infinity)."), code="not_finite")
+
+
 class IndicatorValue(models.Model):
     """One year's value of an indicator for a country."""
 
     country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="indicator_values")
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
     year = models.PositiveSmallIntegerField(_("year"))
-    value = models.FloatField(_("value"))
+    value = models.FloatField(
+        _("value"),
+        validators=[
+            validate_finite,
+            MinValueValidator(-LARGEST_INDICATOR_VALUE),
+            MaxValueValidator(LARGEST_INDICATOR_VALUE),
+        ],
+    )
     source = models.CharField(_("source"), max_length=300, blank=True)
 
     class Meta:
@@ -129,6 +150,10 @@ class IndicatorValue(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["country", "indicator", "year"], name="indicator_value_one_per_year"),
             models.CheckConstraint(condition=Q(year__gte=1950, year__lte=2100), name="indicator_value_year_range"),
+            models.CheckConstraint(
+                condition=Q(value__gte=-LARGEST_INDICATOR_VALUE, value__lte=LARGEST_INDICATOR_VALUE),
+                name="indicator_value_bounded",
+            ),
         ]
 
     def __str__(self) -> str:

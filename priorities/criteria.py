@@ -4,6 +4,7 @@ The number of SQL queries is fixed, whatever the number of reports, needs or pro
 criterion is one GROUP BY over its table, and recency weights are computed inside the database.
 """
 
+import dataclasses
 import hashlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -25,7 +26,9 @@ from programs.models import (
     NeedStatus,
     ProgramStatus,
     ReportStatus,
+    Stage,
     StakeholderNeed,
+    area_rung,
 )
 
 from .models import PolicyPriority, PolicyPriorityArea
@@ -33,6 +36,7 @@ from .profile_settings import (
     FIELD_NEED,
     FIELD_READINESS,
     HISTORY_CONTINUITY,
+    HISTORY_NEXT_STEP,
     HISTORY_STAGE,
     NEEDS_STAKEHOLDER,
     POLICY,
@@ -277,6 +281,19 @@ def _stages(as_of: date):
     )
 
 
+# How well an area fits a country's place on the independence ladder: the next rung is where cooperation should
+# go; rungs already climbed still merit consolidating; rungs beyond the next are premature.
+NEXT_RUNG, CLIMBED_RUNG, LATER_RUNG = 1.0, 0.5, 0.0
+
+
+def next_step(stage: np.ndarray, areas: Sequence[Mapping[str, Any]]) -> np.ndarray:
+    """(countries × areas): NEXT_RUNG where the area is on the rung after the country's stage (a country at the
+    top stays on it), CLIMBED_RUNG on a rung it has reached, LATER_RUNG beyond the next."""
+    rung = np.array([area_rung(area["code"], area["stakeholder_group__code"]) for area in areas], dtype=float)
+    following = np.minimum(stage + 1, Stage.SOUTH_SOUTH)[:, None]
+    return np.where(rung == following, NEXT_RUNG, np.where(rung < following, CLIMBED_RUNG, LATER_RUNG))
+
+
 def _latest_indicator_values(codes: Sequence[str], as_of: date) -> dict[tuple[str, str], float]:
     latest: dict[tuple[str, str], float] = {}
     rows = (
@@ -289,28 +306,22 @@ def _latest_indicator_values(codes: Sequence[str], as_of: date) -> dict[tuple[st
     return latest
 
 
-def extract(settings: ProfileSettings, criteria: Sequence[Criterion], *, as_of: date) -> ExtractedInputs:
-    """The candidate pool and raw (country × area) matrix of the given criteria, for one profile at one date.
+@dataclass(frozen=True)
+class RecencyColumns:
+    """The criteria that depend on the half-life, (countries × areas) each, with what stands behind them."""
 
-    The criteria come worked out already (a run fixes them when it is requested), so the matrix has exactly
-    their columns even if a policy source was added or removed since.
-    """
-    if not criteria:
-        raise ScoringError("Give at least one criterion.", field="criteria")
-    prefix = f"{POLICY}."
-    sources = [criterion.code.removeprefix(prefix) for criterion in criteria if criterion.code.startswith(prefix)]
-    pool = candidate_pool(settings)
-    areas = list(CooperationArea.objects.order_by("position", "code").values("id", "code", "name"))
-    country_index = {country["iso3"]: row for row, country in enumerate(pool.countries)}
-    area_index = {area["id"]: column for column, area in enumerate(areas)}
-    half_life = settings.recency_half_life_days
+    columns: dict[str, np.ndarray]
+    amounts: dict[str, np.ndarray]
+    pair_reports: np.ndarray
+    pair_latest: dict[tuple[int, int], date]
+    country_evidence: list[dict[str, Any]]
+
+
+def _recency_columns(
+    country_index: Mapping[str, int], area_index: Mapping[int, int], *, as_of: date, half_life: int
+) -> RecencyColumns:
+    """Field evidence, open needs and cooperation to build on, weighted by recency under one half-life."""
     shape = (len(country_index), len(area_index))
-    columns: dict[str, np.ndarray] = {}
-
-    alignment = _policy_alignment(sources, country_index, area_index)
-    for source in sources:
-        columns[f"{POLICY}.{source}"] = alignment[source]
-
     need = np.full(shape, np.nan)
     readiness = np.full(shape, np.nan)
     assessed = np.zeros(shape)
@@ -325,7 +336,6 @@ def extract(settings: ProfileSettings, criteria: Sequence[Criterion], *, as_of: 
             assessed[cell] = row["weight_total"]
             pair_reports[cell] = row["reports"]
             pair_latest[cell] = row["latest"]
-    columns[FIELD_NEED], columns[FIELD_READINESS] = need, readiness
 
     # Needs are known to be absent (0) only where someone has looked: a reviewed report of the country looked at
     # all its areas, a need recorded on its own at one. Both make up the evidence behind the needs of a pair.
@@ -352,8 +362,6 @@ def extract(settings: ProfileSettings, criteria: Sequence[Criterion], *, as_of: 
         if iso3 in country_index and area_id in area_index:
             # Breadth: needs voiced by several stakeholder groups weigh more (square root of their number).
             needs[country_index[iso3], area_index[area_id]] = row["urgency_total"] * np.sqrt(row["groups"])
-    columns[NEEDS_STAKEHOLDER] = needs
-    amounts = {FIELD_NEED: assessed, FIELD_READINESS: assessed, NEEDS_STAKEHOLDER: looked}
 
     continuity = np.zeros(shape)
     for row in _program_sums(as_of, half_life):
@@ -362,13 +370,54 @@ def extract(settings: ProfileSettings, criteria: Sequence[Criterion], *, as_of: 
     for row in _activity_sums(as_of, half_life):
         if row["country"] in country_index and row["area"] in area_index:
             continuity[country_index[row["country"]], area_index[row["area"]]] += ACTIVITY_WEIGHT * row["weight_total"]
-    columns[HISTORY_CONTINUITY] = continuity
 
-    stage = np.zeros(shape)
+    return RecencyColumns(
+        columns={
+            FIELD_NEED: need,
+            FIELD_READINESS: readiness,
+            NEEDS_STAKEHOLDER: needs,
+            HISTORY_CONTINUITY: continuity,
+        },
+        amounts={FIELD_NEED: assessed, FIELD_READINESS: assessed, NEEDS_STAKEHOLDER: looked},
+        pair_reports=pair_reports,
+        pair_latest=pair_latest,
+        country_evidence=country_evidence,
+    )
+
+
+def extract(settings: ProfileSettings, criteria: Sequence[Criterion], *, as_of: date) -> ExtractedInputs:
+    """The candidate pool and raw (country × area) matrix of the given criteria, for one profile at one date.
+
+    The criteria come worked out already (a run fixes them when it is requested), so the matrix has exactly
+    their columns even if a policy source was added or removed since.
+    """
+    if not criteria:
+        raise ScoringError("Give at least one criterion.", field="criteria")
+    prefix = f"{POLICY}."
+    sources = [criterion.code.removeprefix(prefix) for criterion in criteria if criterion.code.startswith(prefix)]
+    pool = candidate_pool(settings)
+    areas = list(
+        CooperationArea.objects.order_by("position", "code").values("id", "code", "name", "stakeholder_group__code")
+    )
+    country_index = {country["iso3"]: row for row, country in enumerate(pool.countries)}
+    area_index = {area["id"]: column for column, area in enumerate(areas)}
+    shape = (len(country_index), len(area_index))
+    columns: dict[str, np.ndarray] = {}
+
+    alignment = _policy_alignment(sources, country_index, area_index)
+    for source in sources:
+        columns[f"{POLICY}.{source}"] = alignment[source]
+
+    recency = _recency_columns(country_index, area_index, as_of=as_of, half_life=settings.recency_half_life_days)
+    columns.update(recency.columns)
+    amounts = recency.amounts
+
+    stage = np.zeros(shape[0])
     for row in _stages(as_of):
         if row["countries"] in country_index:
             stage[country_index[row["countries"]]] = row["stage"]
-    columns[HISTORY_STAGE] = stage
+    columns[HISTORY_STAGE] = np.repeat(stage[:, None], shape[1], axis=1)
+    columns[HISTORY_NEXT_STEP] = next_step(stage, areas)
 
     context_codes = [c.code.removeprefix(CONTEXT_PREFIX) for c in criteria if c.code.startswith(CONTEXT_PREFIX)]
     if context_codes:
@@ -415,10 +464,40 @@ def extract(settings: ProfileSettings, criteria: Sequence[Criterion], *, as_of: 
         areas=areas,
         excluded=pool.excluded,
         digest=inputs_digest(problem, pool.countries, areas, settings, as_of),
-        pair_reports=pair_reports.reshape(-1),
-        pair_latest=[pair_latest.get((int(c), int(a))) for c, a in zip(country_of_pair, area_of_pair, strict=True)],
-        country_evidence=country_evidence,
+        pair_reports=recency.pair_reports.reshape(-1),
+        pair_latest=[
+            recency.pair_latest.get((int(c), int(a))) for c, a in zip(country_of_pair, area_of_pair, strict=True)
+        ],
+        country_evidence=recency.country_evidence,
     )
+
+
+def with_readings(
+    inputs: ExtractedInputs,
+    criteria: Sequence[Criterion],
+    *,
+    as_of: date,
+    half_lives: Sequence[int],
+) -> DecisionProblem:
+    """The problem with the same evidence read under other half-lives too, for the Monte Carlo to draw among. Only
+    the criteria that depend on the half-life are read again."""
+    country_index = {country["iso3"]: row for row, country in enumerate(inputs.countries)}
+    area_index = {area["id"]: column for column, area in enumerate(inputs.areas)}
+    problem = inputs.problem
+    variants = []
+    for days in half_lives:
+        recency = _recency_columns(country_index, area_index, as_of=as_of, half_life=days)
+        raw, evidence = (
+            problem.raw.copy(),
+            np.zeros_like(problem.raw) if problem.evidence is None else problem.evidence.copy(),
+        )
+        for column, criterion in enumerate(criteria):
+            if criterion.code in recency.columns:
+                raw[:, column] = np.round(recency.columns[criterion.code].reshape(-1), RAW_DECIMALS)
+            if criterion.code in recency.amounts:
+                evidence[:, column] = np.round(recency.amounts[criterion.code].reshape(-1), RAW_DECIMALS)
+        variants.append((raw, evidence))
+    return dataclasses.replace(problem, variants=tuple(variants))
 
 
 def _group_labels(countries: Sequence[Mapping[str, Any]], key: str) -> np.ndarray:

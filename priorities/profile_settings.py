@@ -25,7 +25,15 @@ FIELD_READINESS = "field.readiness"
 NEEDS_STAKEHOLDER = "needs.stakeholder"
 HISTORY_CONTINUITY = "history.continuity"
 HISTORY_STAGE = "history.stage"
-BUILT_IN_CRITERIA = (FIELD_NEED, FIELD_READINESS, NEEDS_STAKEHOLDER, HISTORY_CONTINUITY, HISTORY_STAGE)
+HISTORY_NEXT_STEP = "history.next_step"
+BUILT_IN_CRITERIA = (
+    FIELD_NEED,
+    FIELD_READINESS,
+    NEEDS_STAKEHOLDER,
+    HISTORY_CONTINUITY,
+    HISTORY_STAGE,
+    HISTORY_NEXT_STEP,
+)
 # Criteria estimated from recency-weighted evidence, each backed by an effective amount of it and shrunk toward a
 # prior by how little there is.
 ESTIMATED_CRITERIA = (FIELD_NEED, FIELD_READINESS, NEEDS_STAKEHOLDER)
@@ -37,7 +45,8 @@ DEFAULT_CRITERION_WEIGHTS = {
     FIELD_READINESS: 0.15,
     NEEDS_STAKEHOLDER: 0.15,
     HISTORY_CONTINUITY: 0.10,
-    HISTORY_STAGE: 0.10,
+    HISTORY_STAGE: 0.05,
+    HISTORY_NEXT_STEP: 0.05,
 }
 
 
@@ -61,6 +70,13 @@ class Aggregation(models.TextChoices):
     WAM = "wam", _("Weighted arithmetic mean")
     WGM = "wgm", _("Weighted geometric mean")
     TOPSIS = "topsis", _("TOPSIS")
+
+
+class LadderDirection(models.TextChoices):
+    """Whether a country further up the independence ladder comes first or last."""
+
+    FURTHER_FIRST = "benefit", _("Countries further up the ladder first (build on progress)")
+    STARTING_FIRST = "cost", _("Countries starting out first (help them onto the ladder)")
 
 
 class PriorGroup(models.TextChoices):
@@ -140,6 +156,7 @@ class ProfileSettings:
         choices=WeightMethod,
         group=Group.WEIGHTS,
         label=_("weight method"),
+        help_text=_("Weights set directly, all equal, or derived from pairwise comparisons (AHP)."),
     )
     criterion_weights: dict = setting(
         DEFAULT_CRITERION_WEIGHTS,
@@ -173,6 +190,17 @@ class ProfileSettings:
         help_text=_("Criterion codes and the upper triangle of Saaty judgements."),
         in_form=False,
     )
+    ladder_direction: str = setting(
+        LadderDirection.FURTHER_FIRST.value,
+        kind=Kind.CHOICE,
+        choices=LadderDirection,
+        group=Group.METHOD,
+        label=_("stage on the ladder counts"),
+        help_text=_(
+            "The direction of history.stage: whether a country that has climbed further gets priority (it can "
+            "absorb more and pass it on) or one that is starting out (it needs the first step most)."
+        ),
+    )
     context_indicators: list = setting(
         [],
         kind=Kind.CODES,
@@ -187,12 +215,29 @@ class ProfileSettings:
         choices=Normalization,
         group=Group.METHOD,
         label=_("normalisation"),
+        help_text=_(
+            "How criteria are put on one scale: min-max (between fixed ends where they exist), z-score or "
+            "percentile rank among the ranked pairs."
+        ),
     )
     aggregation: str = setting(
-        Aggregation.WAM.value, kind=Kind.CHOICE, choices=Aggregation, group=Group.METHOD, label=_("aggregation")
+        Aggregation.WAM.value,
+        kind=Kind.CHOICE,
+        choices=Aggregation,
+        group=Group.METHOD,
+        label=_("aggregation"),
+        help_text=_(
+            "How weighted criteria become one score: the arithmetic mean lets a strength make up for a weakness, "
+            "the geometric mean less so, TOPSIS measures closeness to the best possible values."
+        ),
     )
     imputation: str = setting(
-        Imputation.NONE.value, kind=Kind.CHOICE, choices=Imputation, group=Group.METHOD, label=_("imputation")
+        Imputation.NONE.value,
+        kind=Kind.CHOICE,
+        choices=Imputation,
+        group=Group.METHOD,
+        label=_("imputation"),
+        help_text=_("How a missing context value is filled in (estimated criteria sit at their prior instead)."),
     )
     coverage_threshold: float = setting(
         0.7,
@@ -219,7 +264,9 @@ class ProfileSettings:
         minimum=1,
         maximum=100,
         label=_("areas counted per country"),
-        help_text=_("A country scores the mean of its top-k areas."),
+        help_text=_(
+            "A country scores the expected mean of its best k areas, areas short of evidence counted at their prior."
+        ),
     )
     prior_strength: float = setting(
         1.0,
@@ -278,7 +325,13 @@ class ProfileSettings:
         ),
     )
     monte_carlo_samples: int = setting(
-        1000, kind=Kind.INTEGER, group=Group.METHOD, minimum=0, maximum=100000, label=_("Monte Carlo samples")
+        1000,
+        kind=Kind.INTEGER,
+        group=Group.METHOD,
+        minimum=0,
+        maximum=100000,
+        label=_("Monte Carlo samples"),
+        help_text=_("How many times the ranking is redone with the uncertain inputs drawn afresh."),
     )
     weight_concentration: float = setting(
         100.0,
@@ -287,13 +340,46 @@ class ProfileSettings:
         above=0,
         maximum=1e6,
         label=_("weight concentration"),
-        help_text=_("Dirichlet concentration around the weights; higher means less perturbation."),
+        help_text=_(
+            "Dirichlet concentration c around the weights: a weight w varies by about √(w(1 − w)/(c + 1)) from one "
+            "Monte Carlo sample to the next (±0.04 for a weight of 0.2 at 100); higher means less perturbation."
+        ),
     )
     vary_method: bool = setting(
-        False, kind=Kind.FLAG, group=Group.METHOD, label=_("also vary normalisation and aggregation")
+        True,
+        kind=Kind.FLAG,
+        group=Group.METHOD,
+        label=_("vary normalisation and aggregation"),
+        help_text=_("Each Monte Carlo sample draws one of the three normalisations and one of the three aggregations."),
     )
-    oda_eligible_only: bool = setting(True, kind=Kind.FLAG, group=Group.POOL, label=_("ODA recipients only"))
-    wipo_members_only: bool = setting(False, kind=Kind.FLAG, group=Group.POOL, label=_("WIPO members only"))
+    vary_top_k: bool = setting(
+        True,
+        kind=Kind.FLAG,
+        group=Group.METHOD,
+        label=_("vary the areas counted"),
+        help_text=_("Each Monte Carlo sample counts k − 1, k or k + 1 areas per country."),
+    )
+    vary_half_life: bool = setting(
+        True,
+        kind=Kind.FLAG,
+        group=Group.METHOD,
+        label=_("vary the half-life"),
+        help_text=_("Each Monte Carlo sample reads the evidence with half, once or twice the half-life."),
+    )
+    oda_eligible_only: bool = setting(
+        True,
+        kind=Kind.FLAG,
+        group=Group.POOL,
+        label=_("ODA recipients only"),
+        help_text=_("Only countries on the OECD-DAC list of ODA recipients are ranked."),
+    )
+    wipo_members_only: bool = setting(
+        False,
+        kind=Kind.FLAG,
+        group=Group.POOL,
+        label=_("WIPO members only"),
+        help_text=_("Only countries recorded as WIPO members are ranked."),
+    )
     excluded_countries: list = setting(
         [],
         kind=Kind.CODES,
@@ -309,6 +395,10 @@ class ProfileSettings:
     @classmethod
     def specs(cls) -> tuple[dataclasses.Field, ...]:
         return dataclasses.fields(cls)
+
+    @classmethod
+    def spec(cls, name: str) -> dataclasses.Field:
+        return next(spec for spec in cls.specs() if spec.name == name)
 
     @classmethod
     def names(cls, *, group: str | None = None) -> list[str]:

@@ -20,6 +20,7 @@ from .profile_settings import (
     FIELD_NEED,
     FIELD_READINESS,
     HISTORY_CONTINUITY,
+    HISTORY_NEXT_STEP,
     HISTORY_STAGE,
     NEEDS_STAKEHOLDER,
     POLICY,
@@ -36,6 +37,25 @@ CRITERION_LABELS = {
     NEEDS_STAKEHOLDER: gettext_lazy("Open stakeholder needs"),
     HISTORY_CONTINUITY: gettext_lazy("Cooperation to build on"),
     HISTORY_STAGE: gettext_lazy("Stage on the independence ladder"),
+    HISTORY_NEXT_STEP: gettext_lazy("Next step on the ladder"),
+}
+
+
+# What a run's "contributions" are, by aggregation: only the arithmetic mean's add up to the score itself.
+CONTRIBUTION_MEANING = {
+    "wam": gettext_lazy("Each criterion's part of the score: they add up to the score."),
+    "wgm": gettext_lazy(
+        "Each criterion's part of the logarithm of the score (a geometric mean multiplies): they add up to ln(score)."
+    ),
+    "topsis": gettext_lazy(
+        "How much lower the score would be with each criterion at its mean over the ranked pairs (TOPSIS is not a "
+        "sum, so these do not add up; for a country, the mean over its top areas)."
+    ),
+}
+CONTRIBUTION_AXIS = {
+    "wam": gettext_lazy("Contribution"),
+    "wgm": gettext_lazy("Contribution to ln(score)"),
+    "topsis": gettext_lazy("Score change with the criterion at its mean"),
 }
 
 
@@ -113,8 +133,15 @@ def profile_criteria(settings: ProfileSettings, sources: Sequence[str]) -> tuple
     unknown_directions = sorted(set(directions) - set(weights) - {POLICY})
     if unknown_directions:
         raise ScoringError(f"Unknown criterion: {', '.join(unknown_directions)}.", field="criterion_directions")
+    if HISTORY_STAGE in directions:
+        raise ScoringError(
+            "The direction of history.stage is the ladder setting (ladder_direction), not a criterion direction.",
+            field="criterion_directions",
+        )
 
     def direction_of(code: str) -> str:
+        if code == HISTORY_STAGE:
+            return settings.ladder_direction
         return directions.get(code) or (directions.get(POLICY) if code.startswith(f"{POLICY}.") else None) or BENEFIT
 
     return tuple(
@@ -143,6 +170,8 @@ def criterion_scale(code: str, settings: ProfileSettings) -> dict[str, Any]:
         scale = {"low": 0.0, "high": settings.needs_goalpost, "transform": LOG1P}
     elif code == HISTORY_CONTINUITY:
         scale = {"low": 0.0, "high": settings.continuity_goalpost, "transform": LOG1P}
+    elif code == HISTORY_NEXT_STEP:
+        scale = {"low": 0.0, "high": 1.0, "transform": IDENTITY}
     elif code == HISTORY_STAGE:
         scale = {"low": 0.0, "high": float(LADDER_TOP), "transform": IDENTITY}
     else:

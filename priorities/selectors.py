@@ -21,6 +21,7 @@ from .profile_settings import (
     FIELD_NEED,
     FIELD_READINESS,
     HISTORY_CONTINUITY,
+    HISTORY_NEXT_STEP,
     HISTORY_STAGE,
     NEEDS_STAKEHOLDER,
     POLICY,
@@ -240,7 +241,7 @@ def criterion_evidence(
             evidence = {"reports": reports}
         elif code == NEEDS_STAKEHOLDER:
             evidence = {"needs": needs}
-        elif code in (HISTORY_CONTINUITY, HISTORY_STAGE):
+        elif code in (HISTORY_CONTINUITY, HISTORY_STAGE, HISTORY_NEXT_STEP):
             evidence = {"programs": programs}
         elif kind == POLICY:
             evidence = {"priorities": [item for item in priorities if item.source.code == name]}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import countries, dashboard, profiles, runs
+from .views import countries, dashboard, method, profiles, runs
 
 urlpatterns = [
     path("", dashboard.dashboard, name="home"),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("rankings/<int:pk>/publish/", runs.run_publish_view, name="run-publish"),
     path("countries/<str:iso3>/", countries.country_detail, name="country-detail"),
     path("areas/<slug:code>/", countries.area_detail, name="area-detail"),
+    path("method/", method.method_page, name="method"),
     path("profiles/", profiles.profile_list, name="profile-list"),
     path("profiles/new/", profiles.profile_create, name="profile-create"),
     path("profiles/ahp-check/", profiles.ahp_check, name="profile-ahp-check"),

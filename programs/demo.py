@@ -33,6 +33,7 @@ from .models import (
     Stage,
     StakeholderGroup,
     StakeholderNeed,
+    area_rung,
 )
 
 BATCH_SIZE = 2000
@@ -277,9 +278,10 @@ def _areas_by_stage(areas: list[CooperationArea]) -> dict[Stage, tuple[list, lis
     area of theirs; a South-South program is about training the partner's trainers. Drawing areas this way
     keeps a program's title (named after its first area) in step with its stage.
     """
-    south_south = [area for area in areas if area.code == "south_south"]
-    office = [area for area in areas if area.stakeholder_group.code == "ip_office" and area not in south_south]
-    wider = [area for area in areas if area.stakeholder_group.code != "ip_office"]
+    rung = {area.code: area_rung(area.code, area.stakeholder_group.code) for area in areas}
+    south_south = [area for area in areas if rung[area.code] == Stage.SOUTH_SOUTH]
+    office = [area for area in areas if rung[area.code] == Stage.IP_OFFICE]
+    wider = [area for area in areas if rung[area.code] == Stage.WIDER_STAKEHOLDERS]
     return {
         Stage.IP_OFFICE: (office, office),
         Stage.WIDER_STAKEHOLDERS: (wider, office + wider),

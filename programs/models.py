@@ -95,6 +95,21 @@ class Stage(models.IntegerChoices):
     SOUTH_SOUTH = 3, _("South-South cooperation (partner as provider)")
 
 
+# The area that makes South-South cooperation: training the partner's own trainers.
+SOUTH_SOUTH_AREA = "south_south"
+IP_OFFICE_GROUP = "ip_office"
+
+
+def area_rung(area_code: str, stakeholder_group_code: str) -> Stage:
+    """The rung of the independence ladder an area belongs to: the IP office's own areas first, then the areas
+    serving wider IP stakeholders, then South-South trainer development."""
+    if area_code == SOUTH_SOUTH_AREA:
+        return Stage.SOUTH_SOUTH
+    if stakeholder_group_code == IP_OFFICE_GROUP:
+        return Stage.IP_OFFICE
+    return Stage.WIDER_STAKEHOLDERS
+
+
 class ProgramType(models.TextChoices):
     GOVERNMENT_LOAN = "government_loan", _("Government loan")
     TECHNICAL_COOPERATION = "technical_cooperation", _("Technical cooperation")

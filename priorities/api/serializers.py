@@ -9,6 +9,7 @@ from hipoc.serializers import StrictSerializerMixin
 
 from ..models import Aggregation, AreaResult, PolicyPriority, PolicySource, RankingResult, RankingRun, WeightProfile
 from ..profile_settings import Group, Kind
+from ..profiles import CONTRIBUTION_MEANING
 
 
 class PolicyPrioritySerializer(serializers.ModelSerializer):
@@ -145,14 +146,46 @@ class RankingRunSerializer(serializers.ModelSerializer):
         ]
 
 
+class UncertaintySerializer(serializers.Serializer):
+    samples = serializers.IntegerField(help_text="Monte Carlo samples.")
+    weights = serializers.DictField(help_text="How the weights are drawn: a Dirichlet around them, its concentration.")
+    normalization = serializers.ListField(child=serializers.CharField(), help_text="Normalisations drawn among.")
+    aggregation = serializers.ListField(child=serializers.CharField(), help_text="Aggregations drawn among.")
+    top_k_areas = serializers.ListField(child=serializers.IntegerField(), help_text="Areas counted, drawn among.")
+    recency_half_life_days = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Half-lives the evidence is read with, drawn among."
+    )
+    evidence = serializers.ListField(
+        child=serializers.CharField(), help_text="Criteria whose estimates are drawn from their standard errors."
+    )
+    evidence_draws_per_score = serializers.IntegerField(
+        help_text="Draws of the evidence over which each country's expected top-k score is taken."
+    )
+
+
 class RankingRunDetailSerializer(RankingRunSerializer):
     criteria = serializers.JSONField()
     excluded = serializers.JSONField()
+    uncertainty = UncertaintySerializer(source="parameters.uncertainty", read_only=True)
+    contributions_meaning = serializers.SerializerMethodField(
+        help_text="What each result's `contributions` are under this run's aggregation."
+    )
     results = serializers.SerializerMethodField()
     insufficient_data = serializers.SerializerMethodField()
 
     class Meta(RankingRunSerializer.Meta):
-        fields = [*RankingRunSerializer.Meta.fields, "criteria", "excluded", "results", "insufficient_data"]
+        fields = [
+            *RankingRunSerializer.Meta.fields,
+            "criteria",
+            "uncertainty",
+            "contributions_meaning",
+            "excluded",
+            "results",
+            "insufficient_data",
+        ]
+
+    def get_contributions_meaning(self, run: RankingRun) -> str:
+        return str(CONTRIBUTION_MEANING[run.method])
 
     def _area(self) -> str | None:
         return self.context.get("area")
@@ -176,23 +209,106 @@ class RankingRunDetailSerializer(RankingRunSerializer):
 class MatrixAlternativeSerializer(serializers.ModelSerializer):
     iso3 = serializers.CharField(source="country_id")
     area = serializers.CharField(source="area.code")
+    raw = serializers.DictField(
+        child=serializers.FloatField(allow_null=True),
+        help_text="Each criterion's value as the evidence gives it (for estimated criteria, the recency-weighted mean "
+        "of what reports said); null where there is none.",
+    )
+    normalized = serializers.DictField(
+        child=serializers.FloatField(allow_null=True),
+        help_text="After transform (criteria[].transform), shrinkage toward the prior (estimated criteria), "
+        "imputation and normalisation: benefit-oriented, comparable across criteria.",
+    )
+    values = serializers.DictField(
+        child=serializers.FloatField(allow_null=True),
+        help_text="The values the method combined: `normalized`, rescaled into [0.01, 1] for `wgm`. The score is "
+        "computed from these alone (see `formula`).",
+    )
+    imputed = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Criteria whose value is not observed here: estimated criteria without enough evidence, at their "
+        "prior, and values filled by the profile's imputation.",
+    )
+    sufficient = serializers.SerializerMethodField(
+        help_text="Whether the pair has enough data of its own to be ranked (its score is null otherwise)."
+    )
     evidence = PairEvidenceSerializer(read_only=True)
 
     class Meta:
         model = AreaResult
-        fields = ["iso3", "area", "coverage", "raw", "normalized", "values", "imputed", "evidence", "score"]
+        fields = [
+            "iso3",
+            "area",
+            "coverage",
+            "sufficient",
+            "raw",
+            "normalized",
+            "values",
+            "imputed",
+            "evidence",
+            "score",
+        ]
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_sufficient(self, row: AreaResult) -> bool:
+        return row.score is not None
+
+
+MATRIX_FORMULA = {
+    "wam": "score = Σ_j w_j v_j / Σ_j w_j, over the criteria j with a value v_j",
+    "wgm": "score = exp(Σ_j w_j ln v_j / Σ_j w_j), over the criteria j with a value v_j (all in [0.01, 1])",
+    "topsis": "score = D⁻ / (D⁺ + D⁻), D⁺ = √(Σ_j w_j² (v_j − ideal_j)²), D⁻ = √(Σ_j w_j² (v_j − anti_ideal_j)²), "
+    "over the criteria j with a value v_j",
+}
 
 
 class MatrixSerializer(serializers.ModelSerializer):
-    """Everything needed to recompute each score: score = Σ w·x over the criteria present / Σ w over them."""
+    """Everything needed to recompute each pair's score from `values` and the criteria's weights, by `formula`.
 
-    criteria = serializers.JSONField()
+    w_j is `criteria[j].weight`, v_j an alternative's `values[code]`. For `wam` the score is Σ w v / Σ w; for `wgm`
+    exp(Σ w ln v / Σ w); for `topsis` D⁻ / (D⁺ + D⁻) with D⁺ = √(Σ w² (v − ideal)²) and D⁻ = √(Σ w² (v − anti_ideal)²),
+    the sums over the criteria with a value. A country's score is the expected mean of its best k area scores over
+    draws of the evidence (see the run's `uncertainty`), so it is not recomputed from one matrix.
+    """
+
+    criteria = serializers.JSONField(
+        help_text="Per criterion: code, weight (they sum to 1), direction, goalposts `low` and `high` (null: the "
+        "observed range), transform (`log1p` or `none`) and whether it is estimated from evidence."
+    )
+    formula = serializers.SerializerMethodField(help_text="How a pair's score follows from its `values`.")
+    ideal = serializers.SerializerMethodField(
+        help_text="Upper end of each criterion's normalised scale: TOPSIS's ideal point."
+    )
+    anti_ideal = serializers.SerializerMethodField(
+        help_text="Lower end of each criterion's normalised scale: TOPSIS's anti-ideal point."
+    )
     alternatives = MatrixAlternativeSerializer(source="area_results", many=True)
     parameters = serializers.SerializerMethodField()
 
     class Meta:
         model = RankingRun
-        fields = ["id", "method", "normalization", "parameters", "criteria", "alternatives"]
+        fields = [
+            "id",
+            "method",
+            "normalization",
+            "formula",
+            "parameters",
+            "criteria",
+            "ideal",
+            "anti_ideal",
+            "alternatives",
+        ]
+
+    def get_formula(self, run: RankingRun) -> str:
+        return MATRIX_FORMULA[run.method]
+
+    @extend_schema_field(serializers.DictField(child=serializers.FloatField(allow_null=True)))
+    def get_ideal(self, run: RankingRun) -> dict:
+        return run.scale.get("upper", {})
+
+    @extend_schema_field(serializers.DictField(child=serializers.FloatField(allow_null=True)))
+    def get_anti_ideal(self, run: RankingRun) -> dict:
+        return run.scale.get("lower", {})
 
     def get_parameters(self, run: RankingRun) -> dict:
         """The run's method and candidate-pool settings (its weights are the criteria), samples, seed and date."""
@@ -205,7 +321,8 @@ class MatrixSerializer(serializers.ModelSerializer):
             "samples": run.samples,
             "seed": run.seed,
             "as_of": run.as_of.isoformat(),
-            "missing_values": "a missing value drops out and the other weights are rescaled to sum to 1",
+            "missing_values": "an estimated criterion without enough evidence sits at its prior (listed in `imputed`); "
+            "any other missing value drops out and the other weights are rescaled to sum to 1",
         }
 
 

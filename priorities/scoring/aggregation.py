@@ -29,6 +29,9 @@ def _weighted(shared: np.ndarray, drawn: np.ndarray | None, columns: np.ndarray,
     criteria, the same for every sample), those in `columns` from `drawn` (samples × alternatives × len(columns))."""
     shared_weights = weights.copy()
     shared_weights[:, columns] = 0.0
+    # The drawn criteria's shared terms are set aside by value, not only by weight: 0 × inf would be NaN.
+    shared = shared.copy()
+    shared[:, columns] = 0.0
     total = (shared @ shared_weights.T).T
     if drawn is not None:
         total = total + np.einsum("spe,se->sp", drawn, weights[:, columns])
@@ -104,7 +107,7 @@ def combine_drawn(
     if method == WGM:
         shared_logs = np.where(shared_present > 0, np.log(np.where(shared_present > 0, shared_filled, 1.0)), 0.0)
         drawn_logs = None
-        if drawn_filled is not None:
+        if drawn_filled is not None and drawn_present is not None:
             drawn_logs = np.where(drawn_present > 0, np.log(np.where(drawn_present > 0, drawn_filled, 1.0)), 0.0)
         return np.exp(total(shared_logs, drawn_logs) / weight_total)
     if method == TOPSIS:
@@ -130,7 +133,7 @@ def combine(
     if aggregated.ndim == 2:
         return combine_drawn(aggregated, None, np.array([], dtype=int), weights, method, lower, upper)
     every = np.arange(aggregated.shape[-1])
-    empty = np.zeros(aggregated.shape[1:])
+    empty = np.full(aggregated.shape[1:], np.nan)
     return combine_drawn(empty, aggregated, every, weights, method, lower, upper)
 
 

@@ -29,6 +29,8 @@ IDENTITY = "none"
 LOG1P = "log1p"
 TRANSFORMS = (IDENTITY, LOG1P)
 ENGINE_VERSION = "2.0"
+# Inputs beyond this in either direction are refused: they are typing or unit errors and would swamp any scale.
+LARGEST_VALUE = 1e12
 # Draws are evaluated this many at a time, to bound the memory a run takes whatever the number of samples.
 DRAW_CHUNK = 50
 
@@ -63,6 +65,9 @@ class DecisionProblem:
     evidence: np.ndarray | None = None
     # Integer label per pair of its country's group (region or income group) for the evidence priors.
     prior_group_of_pair: np.ndarray | None = None
+    # Other readings of the same evidence, as (raw, evidence) pairs — e.g. under a shorter and a longer half-life —
+    # among which each Monte Carlo sample draws one.
+    variants: tuple[tuple[np.ndarray, np.ndarray | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,8 @@ class Method:
     minimum_evidence: float = 0.1
     # Draws of the evidence over which a country's expected top-k score is taken.
     evidence_draws: int = 200
+    # The numbers of areas counted among which each Monte Carlo sample draws one; empty: `top_k` in every sample.
+    top_k_choices: tuple[int, ...] = ()
 
 
 @dataclass
@@ -132,6 +139,8 @@ def validate_method(method: Method) -> None:
         raise ScoringError("The minimum evidence must be zero or more.", field="minimum_evidence")
     if method.evidence_draws < 0:
         raise ScoringError("The number of evidence draws cannot be negative.", field="evidence_draws")
+    if any(k < 1 for k in method.top_k_choices):
+        raise ScoringError("A country needs at least one area counted (top_k ≥ 1).", field="top_k_areas")
 
 
 def validate(problem: DecisionProblem, method: Method) -> np.ndarray:
@@ -147,6 +156,8 @@ def validate(problem: DecisionProblem, method: Method) -> np.ndarray:
         raise ScoringError("The decision matrix needs one column per criterion.", field="criteria")
     if np.any(np.isinf(raw)):
         raise ScoringError("The decision matrix holds an infinite value.", field="criteria")
+    if np.any(np.abs(np.nan_to_num(raw)) > LARGEST_VALUE):
+        raise ScoringError(f"The decision matrix holds a value beyond ±{LARGEST_VALUE:g}.", field="criteria")
     logged = np.array([criterion.transform == LOG1P for criterion in criteria], dtype=bool)
     if np.any(np.where(np.isnan(raw), 0.0, raw)[:, logged] < 0):
         raise ScoringError("A count or sum scored on a logarithmic scale cannot be negative.", field="criteria")
@@ -157,8 +168,9 @@ def validate(problem: DecisionProblem, method: Method) -> np.ndarray:
             raise ScoringError(
                 f"The goalposts of {criterion.code} must be a lower and a higher value.", field="criteria"
             )
-    if problem.evidence is not None and problem.evidence.shape != raw.shape:
-        raise ScoringError("The evidence matrix must match the decision matrix.", field="criteria")
+    for variant_raw, variant_evidence in ((raw, problem.evidence), *problem.variants):
+        if variant_raw.shape != raw.shape or (variant_evidence is not None and variant_evidence.shape != raw.shape):
+            raise ScoringError("The evidence matrices must match the decision matrix.", field="criteria")
     return direct_weights([criterion.weight for criterion in criteria])
 
 
@@ -197,6 +209,7 @@ class _Setup:
     drawn: np.ndarray
     low: np.ndarray
     high: np.ndarray
+    sufficient: np.ndarray
     enters: np.ndarray
     ranked: np.ndarray
     scales: dict[str, normalization.Scale]
@@ -256,18 +269,21 @@ def _pair_scores(setup: _Setup, values: np.ndarray, weights: np.ndarray, norm: s
     return aggregation.combine(combined, weights, method, scale.lower, scale.upper), combined
 
 
-def _top_k_mean(setup: _Setup, pair_scores: np.ndarray, top_k: int) -> np.ndarray:
-    """Each country's mean of its best `top_k` area scores, per row of pair scores."""
+def _top_k_mean(setup: _Setup, pair_scores: np.ndarray, top_k: np.ndarray) -> np.ndarray:
+    """Each country's mean of its best k area scores, per row of pair scores, k given per row."""
     problem = setup.problem
     grid = np.full((pair_scores.shape[0], problem.country_count, problem.area_count), -np.inf)
     grid[:, problem.country_of_pair, problem.area_of_pair] = np.where(
         setup.enters & ~np.isnan(pair_scores), pair_scores, -np.inf
     )
-    k = min(top_k, problem.area_count)
-    best = -np.partition(-grid, k - 1, axis=-1)[..., :k] if k else grid[..., :0]
-    present = np.isfinite(best)
-    counts = present.sum(axis=-1)
-    scores = np.where(present, best, 0.0).sum(axis=-1) / np.maximum(counts, 1)
+    largest = int(min(top_k.max(), problem.area_count)) if top_k.size else 0
+    if largest == 0:
+        return np.full(grid.shape[:2], np.nan)
+    # The `largest` best scores of each country, best first.
+    best = -np.sort(np.partition(-grid, largest - 1, axis=-1)[..., :largest], axis=-1)
+    counted = np.isfinite(best) & (np.arange(largest) < top_k[:, None, None])
+    counts = counted.sum(axis=-1)
+    scores = np.where(counted, best, 0.0).sum(axis=-1) / np.maximum(counts, 1)
     return np.where((counts > 0) & setup.ranked, scores, np.nan)
 
 
@@ -309,47 +325,84 @@ def _expected_country_scores(setup: _Setup, rng: np.random.Generator) -> tuple[n
         contribution_total += shares.sum(axis=0)
         counted += count
     country_score = np.where(setup.ranked, score_total / counted, np.nan)
-    return country_score, np.where(setup.ranked[:, None], contribution_total / counted, np.nan)
+    contributions = np.where(setup.ranked[:, None], contribution_total / counted, np.nan)
+    if method.aggregation == aggregation.WGM:
+        # The draws' log parts add up to the mean log of the chosen areas' scores, not to the log of the expected
+        # score: each criterion keeps its share of them, scaled to add up to ln(score).
+        with np.errstate(invalid="ignore", divide="ignore"):
+            total = contributions.sum(axis=1, keepdims=True)
+            contributions = np.where(total < 0, contributions / total, 0.0) * np.log(country_score)[:, None]
+    return country_score, contributions
 
 
-def _sampled_scores(setup: _Setup, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Monte Carlo: pair scores (samples × pairs) and realised country scores (samples × countries), each sample
-    with its own weights, evidence draw and, with vary_method, normalisation and aggregation."""
-    method = setup.method
-    weights = sample_weights(setup.weights, method, rng)
+def _effects_at_mean(setup: _Setup, prepared: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """For each pair and criterion, how much lower the score would be with that criterion at its mean over the
+    ranked pairs (TOPSIS, whose closeness is not a sum of parts)."""
+    scale = setup.scales[setup.method.normalization]
+    reference = prepared[setup.sufficient] if setup.sufficient.any() else prepared
+    with np.errstate(invalid="ignore"):
+        means = np.nanmean(np.where(np.isnan(reference), np.nan, reference), axis=0)
+    effects = np.full(prepared.shape, np.nan)
+    for column in range(prepared.shape[1]):
+        at_mean = prepared.copy()
+        at_mean[:, column] = np.where(np.isnan(prepared[:, column]), np.nan, means[column])
+        changed = aggregation.combine(at_mean, setup.weights[None], aggregation.TOPSIS, scale.lower, scale.upper)[0]
+        effects[:, column] = np.where(np.isnan(prepared[:, column]), 0.0, scores - changed)
+    return effects
+
+
+def _sampled_scores(setups: list[_Setup], rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Monte Carlo: pair scores (samples × pairs) and realised country scores (samples × countries). Each sample
+    has its own weights, evidence draw, reading of the evidence (one of `setups`, e.g. a half-life), number of
+    areas counted and, with vary_method, normalisation and aggregation."""
+    nominal = setups[0]
+    method = nominal.method
+    weights = sample_weights(nominal.weights, method, rng)
     combinations = [(method.normalization, method.aggregation)]
     if method.vary_method:
         combinations = [(n, a) for n in normalization.NORMALIZATIONS for a in aggregation.AGGREGATIONS]
     choice = rng.integers(0, len(combinations), size=method.samples)
-    pair_scores = np.empty((method.samples, setup.values.shape[0]))
-    country_scores = np.empty((method.samples, setup.problem.country_count))
-    chunk = DRAW_CHUNK if setup.drawn.any() else max(method.samples, 1)
+    reading = rng.integers(0, len(setups), size=method.samples)
+    top_k = rng.choice(np.asarray(method.top_k_choices or (method.top_k,)), size=method.samples)
+    pair_scores = np.empty((method.samples, nominal.values.shape[0]))
+    country_scores = np.empty((method.samples, nominal.problem.country_count))
+    drawing = any(setup.drawn.any() for setup in setups)
+    chunk = DRAW_CHUNK if drawing else max(method.samples, 1)
     for start in range(0, method.samples, chunk):
-        rows = slice(start, min(start + chunk, method.samples))
-        drawn = _draw_columns(setup, rng, rows.stop - rows.start) if setup.drawn.any() else None
-        for index, (norm, aggregation_name) in enumerate(combinations):
-            chosen = np.flatnonzero(choice[rows] == index)
-            if chosen.size:
-                pair_scores[start + chosen] = _drawn_scores(
-                    setup, None if drawn is None else drawn[chosen], weights[rows][chosen], norm, aggregation_name
-                )
-        country_scores[rows] = _top_k_mean(setup, pair_scores[rows], method.top_k)
+        rows = np.arange(start, min(start + chunk, method.samples))
+        for index, setup in enumerate(setups):
+            mine = rows[reading[rows] == index]
+            if not mine.size:
+                continue
+            drawn = _draw_columns(setup, rng, mine.size) if setup.drawn.any() else None
+            for combination, (norm, aggregation_name) in enumerate(combinations):
+                chosen = np.flatnonzero(choice[mine] == combination)
+                if chosen.size:
+                    pair_scores[mine[chosen]] = _drawn_scores(
+                        setup, None if drawn is None else drawn[chosen], weights[mine[chosen]], norm, aggregation_name
+                    )
+            country_scores[mine] = _top_k_mean(setup, pair_scores[mine], top_k[mine])
     return pair_scores, country_scores
 
 
-def evaluate(problem: DecisionProblem, method: Method) -> Outcome:
-    """Score and rank every pair and country, with rank intervals from the Monte Carlo samples."""
-    weights = validate(problem, method)
+def _reading(
+    problem: DecisionProblem,
+    method: Method,
+    weights: np.ndarray,
+    raw: np.ndarray,
+    evidence: np.ndarray | None,
+    nominal: _Setup | None = None,
+) -> _Setup:
+    """Estimates, sufficiency and values of one reading of the evidence. Other readings than the nominal one share
+    its normalisation scales and the set of countries ranked."""
     criteria = problem.criteria
     is_cost = np.array([criterion.direction == COST for criterion in criteria], dtype=bool)
     is_evidence = np.array([criterion.evidence for criterion in criteria], dtype=bool)
     logged = np.array([criterion.transform == LOG1P for criterion in criteria], dtype=bool)
     low, high = goalposts(criteria)
-    rng = np.random.default_rng(method.seed)
-
     estimates = estimate(
-        _transform(problem.raw, logged),
-        problem.evidence,
+        _transform(raw, logged),
+        evidence,
         is_evidence,
         area_of_pair=problem.area_of_pair,
         area_count=problem.area_count,
@@ -359,34 +412,49 @@ def evaluate(problem: DecisionProblem, method: Method) -> Outcome:
         low=low,
         high=high,
     )
-    pair_coverage = estimates.observed.astype(float) @ weights
-    sufficient = pair_coverage >= method.coverage_threshold - 1e-12
+    sufficient = estimates.observed.astype(float) @ weights >= method.coverage_threshold - 1e-12
     values = estimates.mean
     if problem.impute_group_of_pair is not None:
         values = impute_group_mean(values, problem.impute_group_of_pair, rows=sufficient)
-    imputed = ~estimates.observed & ~np.isnan(values)
     # A pair short of evidence still enters its country's score, at its prior, once every weighed criterion has a
     # value; a country is ranked only if at least one of its pairs has enough evidence of its own.
     enters = sufficient | np.all(~np.isnan(values) | (weights == 0), axis=1)
-    ranked = np.bincount(problem.country_of_pair, weights=sufficient, minlength=problem.country_count) > 0
-    reference = values[sufficient] if sufficient.any() else values
-    names = normalization.NORMALIZATIONS if method.vary_method else (method.normalization,)
-    scales = {name: normalization.fit(reference, is_cost, name, low=low, high=high) for name in names}
+    if nominal is None:
+        ranked = np.bincount(problem.country_of_pair, weights=sufficient, minlength=problem.country_count) > 0
+        reference = values[sufficient] if sufficient.any() else values
+        names = normalization.NORMALIZATIONS if method.vary_method else (method.normalization,)
+        scales = {name: normalization.fit(reference, is_cost, name, low=low, high=high) for name in names}
+    else:
+        ranked, scales = nominal.ranked, nominal.scales
     drawn = is_evidence & (weights > 0) & np.any(estimates.standard_error > 0, axis=0)
-    setup = _Setup(problem, method, weights, values, estimates, drawn, low, high, enters, ranked, scales)
+    return _Setup(problem, method, weights, values, estimates, drawn, low, high, sufficient, enters, ranked, scales)
+
+
+def evaluate(problem: DecisionProblem, method: Method) -> Outcome:
+    """Score and rank every pair and country, with rank intervals from the Monte Carlo samples."""
+    weights = validate(problem, method)
+    rng = np.random.default_rng(method.seed)
+    setup = _reading(problem, method, weights, problem.raw, problem.evidence)
+    estimates, values, sufficient, scales = setup.estimates, setup.values, setup.sufficient, setup.scales
+    pair_coverage = estimates.observed.astype(float) @ weights
+    imputed = ~estimates.observed & ~np.isnan(values)
 
     scale = scales[method.normalization]
     normalized = normalization.apply(scale, values)
     nominal, aggregated = _pair_scores(setup, values, weights[None], method.normalization, method.aggregation)
     pair_score = np.where(sufficient, nominal[0], np.nan)
-    pair_contributions = np.where(
-        sufficient[:, None], aggregation.contributions(aggregated, weights, method.aggregation), np.nan
-    )
+    if method.aggregation == aggregation.TOPSIS:
+        parts = _effects_at_mean(setup, aggregated, nominal[0])
+    else:
+        parts = aggregation.contributions(aggregated, weights, method.aggregation)
+    pair_contributions = np.where(sufficient[:, None], parts, np.nan)
     country_score, country_contributions = _expected_country_scores(setup, rng)
     country_rank = competition_ranks(country_score)[0]
 
     if method.samples:
-        sampled_pairs, sampled_countries = _sampled_scores(setup, rng)
+        others = [_reading(problem, method, weights, *variant, nominal=setup) for variant in problem.variants]
+        readings = [setup, *others]
+        sampled_pairs, sampled_countries = _sampled_scores(readings, rng)
         sampled_pairs = np.where(sufficient, sampled_pairs, np.nan)
     else:
         sampled_pairs, sampled_countries = pair_score[None], country_score[None]
@@ -410,6 +478,18 @@ def evaluate(problem: DecisionProblem, method: Method) -> Outcome:
     country_top_areas = [
         [int(area) for area in row if np.isfinite(keyed[country, area])] for country, row in enumerate(order)
     ]
+    if method.aggregation == aggregation.TOPSIS:
+        # A country's effects: the mean of its top areas' effects (its score is an expectation over draws, which
+        # would take one more set of draws per criterion to perturb).
+        grid = np.full((problem.country_count, problem.area_count, len(problem.criteria)), np.nan)
+        grid[problem.country_of_pair, problem.area_of_pair] = pair_contributions
+        chosen = np.take_along_axis(grid, order[:, :, None], axis=1)
+        counted = np.isfinite(np.take_along_axis(keyed, order, axis=1))
+        with np.errstate(invalid="ignore"):
+            country_contributions = (
+                np.where(counted[:, :, None], chosen, 0.0).sum(axis=1) / counted.sum(axis=1)[:, None]
+            )
+        country_contributions = np.where(setup.ranked[:, None], country_contributions, np.nan)
     return Outcome(
         weights=weights,
         estimates=estimates,

@@ -27,7 +27,9 @@ class Scale:
     is_cost: np.ndarray
     centre: np.ndarray  # min-max: the oriented lower goalpost; z-score: the mean
     spread: np.ndarray  # min-max: the oriented goalposts' span; z-score: the standard deviation
-    reference: tuple[np.ndarray, ...]  # percentile: each criterion's sorted reference values
+    # Percentile: per criterion, its distinct reference values (sorted), how many reference values lie below each
+    # and how many equal it.
+    reference: tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]
     lower: np.ndarray
     upper: np.ndarray
 
@@ -80,8 +82,11 @@ def fit(
         lower = np.where(deviation > 0, (observed_low - mean) / safe, 0.0)
         upper = np.where(deviation > 0, (observed_high - mean) / safe, 0.0)
         return Scale(method, is_cost, mean, deviation, (), np.nan_to_num(lower), np.nan_to_num(upper))
-    sorted_columns = tuple(np.sort(oriented[~np.isnan(oriented[:, j]), j]) for j in range(columns))
-    return Scale(method, is_cost, zeros, ones, sorted_columns, zeros, ones)
+    levels = []
+    for column in range(columns):
+        distinct, counts = np.unique(oriented[~np.isnan(oriented[:, column]), column], return_counts=True)
+        levels.append((distinct, np.cumsum(counts) - counts, counts))
+    return Scale(method, is_cost, zeros, ones, tuple(levels), zeros, ones)
 
 
 def subset(scale: Scale, columns: np.ndarray) -> Scale:
@@ -109,20 +114,22 @@ def apply(scale: Scale, matrix: np.ndarray) -> np.ndarray:
         standardised = (oriented - scale.centre) / np.where(scale.spread > 0, scale.spread, 1.0)
         return np.where(np.isnan(oriented), np.nan, np.where(scale.spread > 0, standardised, 0.0))
     result = np.full(oriented.shape, np.nan)
-    for column, observed in enumerate(scale.reference):
+    for column, (distinct, below_level, tied_level) in enumerate(scale.reference):
         values = oriented[..., column]
         present = ~np.isnan(values)
-        count = observed.size
+        count = int(tied_level.sum())
         if count == 0:
             continue
         if count == 1:
             result[..., column] = np.where(present, 0.5, np.nan)
             continue
         # Mid-rank among the reference values, scaled to [0, 1]: a reference value beats the others below it and
-        # half of those tied with it; a value between reference values sits between their ranks.
-        below = np.searchsorted(observed, np.where(present, values, 0.0), side="left")
-        tied = np.searchsorted(observed, np.where(present, values, 0.0), side="right") - below
-        mid_rank = (below + 0.5 * tied - 0.5) / (count - 1)
+        # half of those tied with it; a value between reference values sits half a place below the next one up.
+        position = np.searchsorted(distinct, np.where(present, values, 0.0), side="left")
+        inside = np.minimum(position, distinct.size - 1)
+        exact = (position < distinct.size) & (distinct[inside] == values)
+        below = np.where(position < distinct.size, below_level[inside], count)
+        mid_rank = (below + np.where(exact, 0.5 * tied_level[inside], 0.0) - 0.5) / (count - 1)
         result[..., column] = np.where(present, np.clip(mid_rank, 0.0, 1.0), np.nan)
     return result
 

@@ -19,8 +19,8 @@ from accounts.models import User
 from hipoc.exceptions import ConflictError
 from hipoc.queue import enqueue_on_commit
 
-from ..criteria import extract
-from ..models import RankingRun, RunStatus, RunTrigger, WeightProfile
+from ..criteria import extract, with_readings
+from ..models import Aggregation, Normalization, RankingRun, RunStatus, RunTrigger, WeightProfile
 from ..profile_settings import ProfileSettings
 from ..profiles import criteria_from_json, criteria_to_json, profile_criteria, profile_snapshot
 from ..results import results_copy, results_store, run_scale
@@ -55,6 +55,34 @@ def code_version() -> str:
     return f"hipoc {package} / engine {ENGINE_VERSION}"
 
 
+def half_lives(config: ProfileSettings) -> list[int]:
+    """The half-lives the Monte Carlo reads the evidence with: the profile's, and half and twice it if varied."""
+    half_life = config.recency_half_life_days
+    if not config.vary_half_life:
+        return [half_life]
+    longest = WeightProfile.settings_class.spec("recency_half_life_days").metadata["maximum"]
+    return sorted({max(1, half_life // 2), half_life, min(int(longest), half_life * 2)})
+
+
+def top_k_choices(config: ProfileSettings) -> list[int]:
+    k = config.top_k_areas
+    return [choice for choice in (k - 1, k, k + 1) if choice >= 1] if config.vary_top_k else [k]
+
+
+def uncertainty_of(config: ProfileSettings, *, method: str, samples: int, criteria) -> dict:
+    """What a run's Monte Carlo varies, as the run records it."""
+    return {
+        "samples": samples,
+        "weights": {"distribution": "dirichlet", "concentration": config.weight_concentration},
+        "normalization": list(Normalization.values) if config.vary_method else [config.normalization],
+        "aggregation": list(Aggregation.values) if config.vary_method else [method],
+        "top_k_areas": top_k_choices(config),
+        "recency_half_life_days": half_lives(config),
+        "evidence": [criterion.code for criterion in criteria if criterion.evidence and criterion.weight > 0],
+        "evidence_draws_per_score": Method.evidence_draws,
+    }
+
+
 def method_from(config: ProfileSettings, *, method: str, samples: int, seed: int) -> Method:
     """The engine's method: the profile's settings, with the aggregation, samples and seed of this run."""
     return Method(
@@ -65,6 +93,7 @@ def method_from(config: ProfileSettings, *, method: str, samples: int, seed: int
         samples=samples,
         prior_strength=config.prior_strength,
         minimum_evidence=config.minimum_evidence,
+        top_k_choices=tuple(top_k_choices(config)),
         concentration=config.weight_concentration,
         vary_method=config.vary_method,
         seed=seed,
@@ -125,7 +154,10 @@ def ranking_run_request(
         profile_settings=snapshot,
         method=method,
         normalization=config.normalization,
-        parameters={"publish_when_done": publish},
+        parameters={
+            "publish_when_done": publish,
+            "uncertainty": uncertainty_of(config, method=method, samples=samples, criteria=criteria),
+        },
         seed=seed,
         samples=samples,
         as_of=as_of,
@@ -183,7 +215,12 @@ def ranking_run_execute(*, run_id: int) -> RankingRun:
     try:
         started = time.perf_counter()
         config = run_settings(run)
-        inputs = extract(config, criteria_from_json(run.criteria), as_of=run.as_of)
+        criteria = criteria_from_json(run.criteria)
+        inputs = extract(config, criteria, as_of=run.as_of)
+        problem = inputs.problem
+        if run.samples:
+            other_half_lives = [days for days in half_lives(config) if days != config.recency_half_life_days]
+            problem = with_readings(inputs, criteria, as_of=run.as_of, half_lives=other_half_lives)
         timings["extract"] = time.perf_counter() - started
         _progress(run, 40)
 
@@ -191,9 +228,7 @@ def ranking_run_execute(*, run_id: int) -> RankingRun:
         started = time.perf_counter()
         outcome = None
         if twin is None:
-            outcome = evaluate(
-                inputs.problem, method_from(config, method=run.method, samples=run.samples, seed=run.seed)
-            )
+            outcome = evaluate(problem, method_from(config, method=run.method, samples=run.samples, seed=run.seed))
         timings["compute"] = time.perf_counter() - started
 
         started = time.perf_counter()

@@ -20,6 +20,7 @@ from programs.selectors import (
 )
 
 from ..forms import RankingViewForm
+from ..profiles import CONTRIBUTION_AXIS, CONTRIBUTION_MEANING
 from ..selectors import (
     areas_by_code,
     country_areas,
@@ -77,6 +78,8 @@ def country_detail(request: AuthenticatedRequest, iso3: str) -> HttpResponse:
             for item in criteria
             if result and result.rank is not None
         ],
+        "contribution_meaning": CONTRIBUTION_MEANING[run.method] if run else "",
+        "contribution_axis": CONTRIBUTION_AXIS[run.method] if run else "",
         "ladder": independence_ladder(programs),
         "timeline": cooperation_timeline(programs, activities),
         "indicators": indicator_series(country),

@@ -41,7 +41,7 @@ def test_staff_explore_the_ranking_ask_what_if_and_compare_runs(page, screenshot
     page.get_by_label("Region").select_option("Asia")
     page.get_by_role("button", name="Filter").click()
     page.wait_for_url("**region=Asia**")
-    regions = page.locator(".ranking-table tbody td:nth-child(9)").all_inner_texts()
+    regions = page.locator(".ranking-table tbody td:nth-child(10)").all_inner_texts()
     assert regions and set(regions) == {"Asia"}
     screenshot(page, "2-asia")
 

@@ -54,6 +54,7 @@ PAGES: dict[str, tuple[str, Path, int]] = {
         11,
     ),
     "profile list": ("jpo-staff", lambda world: "/profiles/", 7),
+    "method page": ("jpo-staff", lambda world: "/method/", 8),
     "report list": ("jpo-staff", lambda world: "/reports/", 12),
     "need list": ("jpo-staff", lambda world: "/needs/", 11),
     "need export": ("jpo-staff", lambda world: "/needs/export/?format=csv", 7),

@@ -404,6 +404,8 @@ def profile_post(**changes) -> dict:
         "weight__needs__stakeholder": "0.15",
         "weight__history__continuity": "0.1",
         "weight__history__stage": "0.1",
+        "weight__history__next_step": "0.05",
+        "ladder_direction": "benefit",
     }
     data.update(changes)
     return data

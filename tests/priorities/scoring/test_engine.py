@@ -7,7 +7,7 @@ from pymcdm.normalizations import minmax_normalization
 
 from priorities.scoring import COST, Criterion, DecisionProblem, Method, ScoringError, evaluate
 from priorities.scoring.aggregation import aggregate, geometric_values
-from priorities.scoring.normalization import min_max, normalize, percentile_rank, z_score
+from priorities.scoring.normalization import apply, fit, min_max, normalize, percentile_rank, z_score
 from priorities.scoring.ranking import competition_ranks, rank_summary
 from priorities.scoring.weights import (
     RANDOM_INDEX,
@@ -60,6 +60,18 @@ class TestNormalisation:
     def test_percentile_rank_counts_ties_half(self):
         values = percentile_rank(np.array([[1.0], [2.0], [2.0], [4.0]]), np.array([False])).ravel()
         assert values.tolist() == pytest.approx([0.0, 0.5, 0.5, 1.0])
+
+    def test_a_value_drawn_between_reference_values_sits_between_their_percentiles(self):
+        scale = fit(np.array([[1.0], [2.0], [2.0], [4.0]]), np.array([False]), "percentile")
+        values = apply(scale, np.array([[0.0], [1.0], [1.5], [2.0], [3.0], [9.0]])).ravel()
+        # Half a place below the next reference value up: 1.5 → (1 − 0.5) / 3; 3.0 → (3 − 0.5) / 3.
+        assert values.tolist() == pytest.approx([0.0, 0.0, 0.5 / 3, 0.5, 2.5 / 3, 1.0])
+
+    def test_goalposts_fix_the_min_max_scale_whatever_the_values(self):
+        scale = fit(np.array([[2.0], [3.0]]), np.array([False]), "minmax", low=np.array([1.0]), high=np.array([5.0]))
+        assert apply(scale, np.array([[1.0], [3.0], [5.0], [7.0]])).ravel().tolist() == [0.0, 0.5, 1.0, 1.0]
+        cost = fit(np.array([[2.0]]), np.array([True]), "minmax", low=np.array([1.0]), high=np.array([5.0]))
+        assert apply(cost, np.array([[1.0], [4.0]])).ravel().tolist() == [1.0, 0.25]
 
     def test_unknown_normalisation_is_refused(self):
         with pytest.raises(ValueError, match="Unknown normalisation"):
@@ -223,6 +235,13 @@ class TestEvaluate:
         assert np.any(outcome.country_summary["rank_p95"] > outcome.country_summary["rank_p05"])
         assert np.all(outcome.country_summary["rank_p05"] <= outcome.country_summary["rank_p95"])
 
+    @pytest.mark.parametrize("aggregation", ["wam", "wgm", "topsis"])
+    def test_every_method_scores_every_country_with_complete_data(self, aggregation):
+        rng = np.random.default_rng(9)
+        outcome = evaluate(problem(rng.random((40, 3)), [1, 2, 3], areas=4), Method(aggregation=aggregation))
+        assert np.isfinite(outcome.country_score).all() and np.isfinite(outcome.pair_score).all()
+        assert np.isfinite(outcome.country_summary["rank_p95"]).all()
+
     def test_cost_direction_reverses_the_order(self):
         raw = np.array([[1.0], [2.0], [3.0]])
         assert evaluate(problem(raw, [1]), Method(samples=0)).country_rank.tolist() == [3, 2, 1]
@@ -278,3 +297,8 @@ class TestPublishedExamples:
 def test_scores_equal_but_for_rounding_share_a_rank():
     """Regression: 0.5, 0.5 and 0.5000000000000001 got ranks 2, 2, 1."""
     assert competition_ranks(np.array([0.5, 0.5, 0.5000000000000001, 0.4])).tolist() == [[1, 1, 1, 4]]
+
+
+def test_a_raw_value_beyond_a_trillion_is_refused():
+    with pytest.raises(ScoringError, match="beyond ±1e\\+12"):
+        evaluate(problem(np.array([[1.0], [2e12]]), [1]), Method(samples=0))

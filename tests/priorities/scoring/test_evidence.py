@@ -221,3 +221,37 @@ class TestExpectedTopK:
         ranked = np.isfinite(outcome.country_rank)
         widths = outcome.country_summary["rank_p95"][ranked] - outcome.country_summary["rank_p05"][ranked]
         assert widths.max() > 0
+
+
+class TestExplanations:
+    def test_wgm_contributions_add_up_to_the_log_of_the_score(self):
+        raw, evidence = random_case(11)
+        outcome = evaluate(
+            problem(raw, evidence, countries=30, areas=4), Method(samples=0, aggregation="wgm", coverage_threshold=0.5)
+        )
+        scored = outcome.sufficient
+        log_scores = np.log(outcome.pair_score[scored])
+        assert np.nansum(outcome.pair_contributions[scored], axis=1) == pytest.approx(log_scores)
+        ranked = np.isfinite(outcome.country_score)
+        assert outcome.country_contributions[ranked].sum(axis=1) == pytest.approx(np.log(outcome.country_score[ranked]))
+
+    def test_topsis_reports_the_score_change_with_each_criterion_at_its_mean(self):
+        raw, evidence = random_case(12)
+        case = problem(raw, evidence, countries=30, areas=4)
+        outcome = evaluate(case, Method(samples=0, aggregation="topsis", coverage_threshold=0.5))
+        pair = int(np.flatnonzero(outcome.sufficient)[0])
+        values = outcome.aggregated[pair]
+        means = np.nanmean(outcome.aggregated[outcome.sufficient], axis=0)
+        weights = outcome.weights
+
+        def closeness(v):
+            to_ideal = np.sqrt(np.sum(weights**2 * (v - outcome.upper) ** 2))
+            to_anti = np.sqrt(np.sum(weights**2 * (v - outcome.lower) ** 2))
+            return to_anti / (to_ideal + to_anti)
+
+        assert closeness(values) == pytest.approx(outcome.pair_score[pair])
+        for column in range(len(weights)):
+            at_mean = values.copy()
+            at_mean[column] = means[column]
+            expected = closeness(values) - closeness(at_mean)
+            assert outcome.pair_contributions[pair, column] == pytest.approx(expected, abs=1e-12)

@@ -1,0 +1,72 @@
+"""`/method/`: how a ranking is made, for a staff reader — the pipeline, the criteria and every setting."""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from hipoc.http import AuthenticatedRequest
+from hipoc.permissions import require
+
+from ..models import WeightProfile
+from ..profile_settings import DEFAULT_CRITERION_WEIGHTS, POLICY, Group, Kind
+from ..profiles import CONTRIBUTION_MEANING, criterion_label, criterion_scale
+from ..scoring.engine import LOG1P, Method
+from ..scoring.evidence import SPREAD_FLOOR
+from ..selectors import policy_source_names
+from ..services.profiles import default_profile
+from ..tables import STRONG_EVIDENCE, THIN_EVIDENCE
+
+
+def _shown(value) -> str:
+    """A setting's value as the page prints it."""
+    if isinstance(value, bool):
+        return "✓" if value else "—"
+    if isinstance(value, dict):
+        return ", ".join(f"{key} {item:g}" for key, item in value.items())
+    if isinstance(value, list):
+        return ", ".join(value)
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def method_page(request: AuthenticatedRequest) -> HttpResponse:
+    require(request, "priorities.browse_rankings")
+    profile = default_profile()
+    config = profile.config
+    sources = policy_source_names()
+    codes = [code for code in DEFAULT_CRITERION_WEIGHTS if code != POLICY]
+    example_source = next(iter(sources), "sdg")
+    criteria = []
+    for code in [f"{POLICY}.{example_source}", *codes]:
+        scale = criterion_scale(code, config)
+        criteria.append(
+            {
+                "code": code if not code.startswith(f"{POLICY}.") else f"{POLICY}.<source>",
+                "label": criterion_label(code, sources) if not code.startswith(f"{POLICY}.") else None,
+                "low": scale["low"],
+                "high": scale["high"],
+                "logarithmic": scale["transform"] == LOG1P,
+                "estimated": scale["evidence"],
+            }
+        )
+    settings = [
+        {
+            "name": spec.name,
+            "label": spec.metadata["label"],
+            "help": spec.metadata["help_text"],
+            "value": config.choice_labels().get(spec.name) or _shown(getattr(config, spec.name)),
+            "group": spec.metadata["group"],
+        }
+        for spec in WeightProfile.settings_class.specs()
+        if spec.metadata["kind"] not in (Kind.MATRIX, Kind.DIRECTIONS, Kind.CODES) or getattr(config, spec.name)
+    ]
+    context = {
+        "profile": profile,
+        "criteria": criteria,
+        "method_settings": [item for item in settings if item["group"] == Group.METHOD],
+        "other_settings": [item for item in settings if item["group"] != Group.METHOD],
+        "contribution_meaning": CONTRIBUTION_MEANING,
+        "evidence_draws": Method.evidence_draws,
+        "spread_floor": SPREAD_FLOOR,
+        "strong_evidence": STRONG_EVIDENCE,
+        "thin_evidence": THIN_EVIDENCE,
+    }
+    return render(request, "priorities/method.html", context)
