@@ -28,10 +28,22 @@ def _evidence(amount: float, reports: int, latest: date | None) -> dict[str, Any
     return {"amount": round(float(amount), 6), "reports": int(reports), "latest": latest_date}
 
 
-def run_scale(inputs: ExtractedInputs, outcome: Outcome) -> dict[str, dict[str, float | None]]:
-    """The ends of each criterion's normalised scale, as the run stores them."""
+def run_scale(inputs: ExtractedInputs, outcome: Outcome) -> dict[str, dict[str, Any]]:
+    """The ends of each criterion's normalised scale, and the shape of its distribution, as the run stores them."""
     codes = [criterion.code for criterion in inputs.problem.criteria]
-    return {"lower": _by_code(codes, outcome.lower), "upper": _by_code(codes, outcome.upper)}
+    shape = outcome.shape
+    distribution = {
+        code: {
+            name: bool(values[column]) if values.dtype == bool else json_number(round(float(values[column]), 6))
+            for name, values in shape.items()
+        }
+        for column, code in enumerate(codes)
+    }
+    return {
+        "lower": _by_code(codes, outcome.lower),
+        "upper": _by_code(codes, outcome.upper),
+        "distribution": distribution,
+    }
 
 
 def _previous_ranks(run: RankingRun) -> tuple[dict[str, int | None], dict[tuple[str, int], int | None]]:

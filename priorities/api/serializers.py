@@ -282,6 +282,10 @@ class MatrixSerializer(serializers.ModelSerializer):
     anti_ideal = serializers.SerializerMethodField(
         help_text="Lower end of each criterion's normalised scale: TOPSIS's anti-ideal point."
     )
+    distribution = serializers.SerializerMethodField(
+        help_text="Per criterion, over the ranked pairs: skewness and excess kurtosis as read (`raw_…`) and as scored "
+        "(after transform and shrinkage), and whether COINr's rule (|skewness| > 2 and kurtosis > 3.5) flags them."
+    )
     alternatives = MatrixAlternativeSerializer(source="area_results", many=True)
     parameters = serializers.SerializerMethodField()
 
@@ -296,8 +300,13 @@ class MatrixSerializer(serializers.ModelSerializer):
             "criteria",
             "ideal",
             "anti_ideal",
+            "distribution",
             "alternatives",
         ]
+
+    @extend_schema_field(serializers.DictField(child=serializers.DictField()))
+    def get_distribution(self, run: RankingRun) -> dict:
+        return run.scale.get("distribution", {})
 
     def get_formula(self, run: RankingRun) -> str:
         return MATRIX_FORMULA[run.method]

@@ -28,7 +28,7 @@ COST = "cost"
 IDENTITY = "none"
 LOG1P = "log1p"
 TRANSFORMS = (IDENTITY, LOG1P)
-ENGINE_VERSION = "2.0"
+ENGINE_VERSION = "2.1"
 # Inputs beyond this in either direction are refused: they are typing or unit errors and would swamp any scale.
 LARGEST_VALUE = 1e12
 # Draws are evaluated this many at a time, to bound the memory a run takes whatever the number of samples.
@@ -104,6 +104,8 @@ class Outcome:
     # Ends of each criterion's normalised scale: TOPSIS's anti-ideal and ideal points.
     lower: np.ndarray
     upper: np.ndarray
+    # Skewness and excess kurtosis of each criterion over the ranked pairs, before and after its transform.
+    shape: dict[str, np.ndarray]
     coverage: np.ndarray
     sufficient: np.ndarray
     pair_score: np.ndarray
@@ -498,6 +500,7 @@ def evaluate(problem: DecisionProblem, method: Method) -> Outcome:
         aggregated=aggregated,
         imputed=imputed,
         lower=scale.lower,
+        shape=distribution_shape(problem.raw[sufficient], values[sufficient]),
         upper=scale.upper,
         coverage=pair_coverage,
         sufficient=sufficient,
@@ -512,6 +515,39 @@ def evaluate(problem: DecisionProblem, method: Method) -> Outcome:
         country_rank=country_rank,
         country_summary=country_summary,
     )
+
+
+# COINr's rule (Becker et al.): a criterion whose |skewness| exceeds 2 and whose excess kurtosis exceeds 3.5 has
+# outliers that would squeeze everyone else together, and wants a transform.
+SKEW_LIMIT, KURTOSIS_LIMIT = 2.0, 3.5
+
+
+def _moments(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Skewness and excess kurtosis of each column, ignoring missing values (0 where a column is constant)."""
+    present = ~np.isnan(matrix)
+    counts = np.maximum(present.sum(axis=0), 1)
+    centred = np.where(present, matrix - np.where(present, matrix, 0.0).sum(axis=0) / counts, 0.0)
+    variance = (centred**2).sum(axis=0) / counts
+    # A spread lost in rounding (a constant column summed in another order) is no spread.
+    spread = variance > 1e-24 * (1.0 + np.abs(matrix[present].max(initial=0.0))) ** 2
+    safe = np.where(spread, variance, 1.0)
+    skewness = np.where(spread, (centred**3).sum(axis=0) / counts / safe**1.5, 0.0)
+    kurtosis = np.where(spread, (centred**4).sum(axis=0) / counts / safe**2 - 3.0, 0.0)
+    return skewness, kurtosis
+
+
+def distribution_shape(raw: np.ndarray, scored: np.ndarray) -> dict[str, np.ndarray]:
+    """Each criterion's skewness and excess kurtosis as read and as scored, and whether COINr's rule flags it."""
+    raw_skewness, raw_kurtosis = _moments(raw)
+    skewness, kurtosis = _moments(scored)
+    return {
+        "raw_skewness": raw_skewness,
+        "raw_kurtosis": raw_kurtosis,
+        "raw_flagged": (np.abs(raw_skewness) > SKEW_LIMIT) & (raw_kurtosis > KURTOSIS_LIMIT),
+        "skewness": skewness,
+        "kurtosis": kurtosis,
+        "flagged": (np.abs(skewness) > SKEW_LIMIT) & (kurtosis > KURTOSIS_LIMIT),
+    }
 
 
 def _grid(pair_scores: np.ndarray, problem: DecisionProblem) -> np.ndarray:

@@ -51,6 +51,8 @@ def test_every_methods_scores_follow_from_the_matrix_alone(method):
     goalposts = {criterion["code"]: (criterion["low"], criterion["high"]) for criterion in matrix["criteria"]}
     assert goalposts["field.need"] == (1.0, 5.0)
     assert goalposts["needs.stakeholder"] == (0.0, 25.0)
+    shape = matrix["distribution"]["needs.stakeholder"]
+    assert {"raw_skewness", "raw_kurtosis", "raw_flagged", "skewness", "kurtosis", "flagged"} <= set(shape)
 
 
 @pytest.mark.django_db

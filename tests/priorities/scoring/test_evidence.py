@@ -255,3 +255,16 @@ class TestExplanations:
             at_mean[column] = means[column]
             expected = closeness(values) - closeness(at_mean)
             assert outcome.pair_contributions[pair, column] == pytest.approx(expected, abs=1e-12)
+
+
+def test_coinrs_rule_flags_a_skewed_sum_and_the_log_scale_tames_it():
+    rng = np.random.default_rng(13)
+    raw, evidence = random_case(13, countries=60)
+    raw[:, 1] = np.where(np.isnan(raw[:, 1]), np.nan, rng.pareto(1.2, raw.shape[0]) * 3)
+    outcome = evaluate(problem(raw, evidence, countries=60, areas=4), Method(samples=0, prior_strength=0))
+    shape = outcome.shape
+    observed = raw[outcome.sufficient, 1]
+    centred = observed - observed.mean()
+    assert shape["raw_skewness"][1] == pytest.approx((centred**3).mean() / (centred**2).mean() ** 1.5)
+    assert shape["raw_flagged"][1] and not shape["flagged"][1]
+    assert not shape["raw_flagged"][2]  # policy alignment, uniform on 0–1
