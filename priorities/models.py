@@ -300,6 +300,12 @@ class RankingResult(models.Model):
         blank=True,
         help_text=_("Effective amount of evidence (reviewed reports' recency weights), reports and latest date."),
     )
+    drivers = models.JSONField(
+        _("drivers"),
+        default=list,
+        blank=True,
+        help_text=_("The Monte Carlo inputs that explain most of the rank's variance, with their first-order index."),
+    )
     previous_rank = models.PositiveIntegerField(_("previous rank"), null=True, blank=True)
 
     class Meta:

@@ -59,6 +59,24 @@ CONTRIBUTION_AXIS = {
 }
 
 
+DRIVER_LABELS = {
+    "normalization": gettext_lazy("the normalisation"),
+    "aggregation": gettext_lazy("the aggregation"),
+    "top_k_areas": gettext_lazy("the number of areas counted"),
+    "recency_half_life_days": gettext_lazy("the half-life"),
+    "evidence": gettext_lazy("its own evidence"),
+}
+
+
+def driver_label(name: str, source_names: Mapping[str, str]) -> str:
+    """An input of the uncertainty analysis as people read it, e.g. "the weight of Need assessed on mission"."""
+    if name in DRIVER_LABELS:
+        return str(DRIVER_LABELS[name])
+    group = name.removeprefix("weight:")
+    what = _("policy alignment") if group == POLICY else criterion_label(group, source_names)
+    return _("the weight of %(criterion)s") % {"criterion": what}
+
+
 def criterion_label(code: str, source_names: Mapping[str, str]) -> str:
     """A criterion's name for people: the evidence it stands for, or the policy source or indicator it reads."""
     if code in CRITERION_LABELS:
@@ -145,7 +163,13 @@ def profile_criteria(settings: ProfileSettings, sources: Sequence[str]) -> tuple
         return directions.get(code) or (directions.get(POLICY) if code.startswith(f"{POLICY}.") else None) or BENEFIT
 
     return tuple(
-        Criterion(code=code, weight=float(weight), direction=direction_of(code), **criterion_scale(code, settings))
+        Criterion(
+            code=code,
+            weight=float(weight),
+            direction=direction_of(code),
+            group=POLICY if code.startswith(f"{POLICY}.") else None,
+            **criterion_scale(code, settings),
+        )
         for code, weight in zip(weights, normalised, strict=True)
     )
 
@@ -191,6 +215,7 @@ def criteria_to_json(criteria: Sequence[Criterion]) -> list[dict[str, Any]]:
             "high": c.high,
             "transform": c.transform,
             "evidence": c.evidence,
+            "group": c.group,
         }
         for c in criteria
     ]
@@ -207,6 +232,7 @@ def criteria_from_json(stored: Sequence[Mapping[str, Any]]) -> tuple[Criterion, 
             high=c.get("high"),
             transform=c.get("transform", IDENTITY),
             evidence=bool(c.get("evidence", False)),
+            group=c.get("group"),
         )
         for c in stored
     )

@@ -139,6 +139,11 @@ def country_result_rows(
                 top_areas=[area_codes[area] for area in outcome.country_top_areas[row]],
                 missing=[] if ranked else sorted(missing_by_country.get(row, set())),
                 evidence=_evidence(**inputs.country_evidence[row]),
+                drivers=[
+                    {"input": name, "first_order": round(index, 4)} for name, index in outcome.country_drivers[row]
+                ]
+                if ranked
+                else [],
                 previous_rank=previous.get(country["iso3"]),
             )
         )

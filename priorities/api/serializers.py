@@ -82,10 +82,22 @@ class PairEvidenceSerializer(EvidenceSerializer):
     )
 
 
+class DriverSerializer(serializers.Serializer):
+    input = serializers.CharField(
+        help_text="An input the Monte Carlo draws: `weight:<criterion or policy>`, `normalization`, `aggregation`, "
+        "`top_k_areas`, `recency_half_life_days` or `evidence` (the country's own)."
+    )
+    first_order = serializers.FloatField(
+        help_text="Share of the variance of the country's rank this input explains on its own (first-order "
+        "sensitivity index, estimated from the run's samples)."
+    )
+
+
 class RankingResultSerializer(serializers.ModelSerializer):
     iso3 = serializers.CharField(source="country_id")
     country = serializers.CharField(source="country.name")
     evidence = EvidenceSerializer(read_only=True)
+    drivers = DriverSerializer(many=True, read_only=True)
 
     class Meta:
         model = RankingResult
@@ -102,6 +114,7 @@ class RankingResultSerializer(serializers.ModelSerializer):
             "contributions",
             "top_areas",
             "evidence",
+            "drivers",
         ]
 
 

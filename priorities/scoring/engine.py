@@ -21,6 +21,7 @@ from .errors import ScoringError
 from .evidence import Estimates, estimate
 from .missing import impute_group_mean
 from .ranking import competition_ranks, rank_summary
+from .sensitivity import drivers, quantile_bins
 from .weights import direct_weights
 
 BENEFIT = "benefit"
@@ -28,7 +29,7 @@ COST = "cost"
 IDENTITY = "none"
 LOG1P = "log1p"
 TRANSFORMS = (IDENTITY, LOG1P)
-ENGINE_VERSION = "2.1"
+ENGINE_VERSION = "2.2"
 # Inputs beyond this in either direction are refused: they are typing or unit errors and would swamp any scale.
 LARGEST_VALUE = 1e12
 # Draws are evaluated this many at a time, to bound the memory a run takes whatever the number of samples.
@@ -47,6 +48,12 @@ class Criterion:
     transform: str = IDENTITY
     # Estimated from recency-weighted evidence and shrunk toward a prior (DecisionProblem.evidence).
     evidence: bool = False
+    # Criteria weighed as one (the policy sources): their weights are one input of the sensitivity analysis.
+    group: str | None = None
+
+    @property
+    def weight_group(self) -> str:
+        return self.group or self.code
 
 
 @dataclass(frozen=True)
@@ -118,6 +125,8 @@ class Outcome:
     country_top_areas: list[list[int]]
     country_rank: np.ndarray
     country_summary: dict[str, np.ndarray]
+    # Per country, the Monte Carlo inputs that explain most of its rank's variance, with their first-order index.
+    country_drivers: list[list[tuple[str, float]]]
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -231,23 +240,35 @@ class _Setup:
         return self.prepared[(norm, method)]
 
 
-def _draw_columns(setup: _Setup, rng: np.random.Generator, count: int) -> np.ndarray:
+def _draw_columns(setup: _Setup, rng: np.random.Generator, count: int) -> tuple[np.ndarray, np.ndarray]:
     """`count` draws (count × pairs × drawn criteria) of the evidence criteria from their estimates, held within
-    their goalposts."""
+    their goalposts, and the standard normal noise they were drawn with."""
     columns = setup.columns
     noise = rng.standard_normal((count, setup.values.shape[0], columns.size))
     estimates = setup.estimates
     drawn = estimates.mean[:, columns] + estimates.standard_error[:, columns] * noise
     low = np.where(np.isnan(setup.low[columns]), -np.inf, setup.low[columns])
     high = np.where(np.isnan(setup.high[columns]), np.inf, setup.high[columns])
-    return np.clip(drawn, low, high)
+    return np.clip(drawn, low, high), noise
 
 
 def _draw_values(setup: _Setup, rng: np.random.Generator, count: int) -> np.ndarray:
     """`count` draws of every pair's values: the evidence criteria drawn, the other criteria as they are."""
     draws = np.broadcast_to(setup.values, (count, *setup.values.shape)).copy()
-    draws[..., setup.columns] = _draw_columns(setup, rng, count)
+    draws[..., setup.columns] = _draw_columns(setup, rng, count)[0]
     return draws
+
+
+def _own_evidence(setup: _Setup, noise: np.ndarray) -> np.ndarray:
+    """How favourably each country's own evidence was drawn (count × countries): the weighted noise of its
+    benefit-oriented evidence criteria, averaged over its pairs."""
+    problem = setup.problem
+    columns = setup.columns
+    signs = np.array([-1.0 if problem.criteria[c].direction == COST else 1.0 for c in columns])
+    favour = noise @ (signs * setup.weights[columns])
+    per_country = np.zeros((noise.shape[0], problem.country_count))
+    np.add.at(per_country.T, problem.country_of_pair, favour.T)
+    return per_country / np.maximum(np.bincount(problem.country_of_pair, minlength=problem.country_count), 1)
 
 
 def _drawn_scores(setup: _Setup, drawn: np.ndarray | None, weights: np.ndarray, norm: str, method: str) -> np.ndarray:
@@ -353,10 +374,13 @@ def _effects_at_mean(setup: _Setup, prepared: np.ndarray, scores: np.ndarray) ->
     return effects
 
 
-def _sampled_scores(setups: list[_Setup], rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Monte Carlo: pair scores (samples × pairs) and realised country scores (samples × countries). Each sample
-    has its own weights, evidence draw, reading of the evidence (one of `setups`, e.g. a half-life), number of
-    areas counted and, with vary_method, normalisation and aggregation."""
+def _sampled_scores(
+    setups: list[_Setup], rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Monte Carlo: pair scores (samples × pairs), realised country scores (samples × countries) and what each
+    sample drew, grouped for the sensitivity analysis. Each sample has its own weights, evidence draw, reading of
+    the evidence (one of `setups`, e.g. a half-life), number of areas counted and, with vary_method, normalisation
+    and aggregation."""
     nominal = setups[0]
     method = nominal.method
     weights = sample_weights(nominal.weights, method, rng)
@@ -368,6 +392,7 @@ def _sampled_scores(setups: list[_Setup], rng: np.random.Generator) -> tuple[np.
     top_k = rng.choice(np.asarray(method.top_k_choices or (method.top_k,)), size=method.samples)
     pair_scores = np.empty((method.samples, nominal.values.shape[0]))
     country_scores = np.empty((method.samples, nominal.problem.country_count))
+    own_evidence = np.zeros((method.samples, nominal.problem.country_count))
     drawing = any(setup.drawn.any() for setup in setups)
     chunk = DRAW_CHUNK if drawing else max(method.samples, 1)
     for start in range(0, method.samples, chunk):
@@ -376,7 +401,10 @@ def _sampled_scores(setups: list[_Setup], rng: np.random.Generator) -> tuple[np.
             mine = rows[reading[rows] == index]
             if not mine.size:
                 continue
-            drawn = _draw_columns(setup, rng, mine.size) if setup.drawn.any() else None
+            drawn = None
+            if setup.drawn.any():
+                drawn, noise = _draw_columns(setup, rng, mine.size)
+                own_evidence[mine] = _own_evidence(setup, noise)
             for combination, (norm, aggregation_name) in enumerate(combinations):
                 chosen = np.flatnonzero(choice[mine] == combination)
                 if chosen.size:
@@ -384,7 +412,24 @@ def _sampled_scores(setups: list[_Setup], rng: np.random.Generator) -> tuple[np.
                         setup, None if drawn is None else drawn[chosen], weights[mine[chosen]], norm, aggregation_name
                     )
             country_scores[mine] = _top_k_mean(setup, pair_scores[mine], top_k[mine])
-    return pair_scores, country_scores
+    inputs: dict[str, np.ndarray] = {}
+    groups: dict[str, list[int]] = {}
+    for column, criterion in enumerate(nominal.problem.criteria):
+        if nominal.weights[column] > 0:
+            groups.setdefault(criterion.weight_group, []).append(column)
+    if method.concentration is not None:
+        for group, columns in groups.items():
+            inputs[f"weight:{group}"] = quantile_bins(weights[:, columns].sum(axis=1, keepdims=True))
+    if method.vary_method:
+        inputs["normalization"] = choice // len(aggregation.AGGREGATIONS)
+        inputs["aggregation"] = choice % len(aggregation.AGGREGATIONS)
+    if len(set(method.top_k_choices)) > 1:
+        inputs["top_k_areas"] = np.unique(top_k, return_inverse=True)[1]
+    if len(setups) > 1:
+        inputs["recency_half_life_days"] = reading
+    if drawing:
+        inputs["evidence"] = quantile_bins(own_evidence)
+    return pair_scores, country_scores, inputs
 
 
 def _reading(
@@ -456,11 +501,13 @@ def evaluate(problem: DecisionProblem, method: Method) -> Outcome:
     if method.samples:
         others = [_reading(problem, method, weights, *variant, nominal=setup) for variant in problem.variants]
         readings = [setup, *others]
-        sampled_pairs, sampled_countries = _sampled_scores(readings, rng)
+        sampled_pairs, sampled_countries, drawn_inputs = _sampled_scores(readings, rng)
         sampled_pairs = np.where(sufficient, sampled_pairs, np.nan)
     else:
-        sampled_pairs, sampled_countries = pair_score[None], country_score[None]
-    country_summary = rank_summary(competition_ranks(sampled_countries), top=method.top)
+        sampled_pairs, sampled_countries, drawn_inputs = pair_score[None], country_score[None], {}
+    sampled_ranks = competition_ranks(sampled_countries)
+    country_summary = rank_summary(sampled_ranks, top=method.top)
+    country_drivers = drivers(sampled_ranks, drawn_inputs)
 
     # Areas within each country, and countries within each area (ranked over every sample at once).
     nominal_grid = _grid(pair_score[None], problem)[0]
@@ -514,6 +561,7 @@ def evaluate(problem: DecisionProblem, method: Method) -> Outcome:
         country_top_areas=country_top_areas,
         country_rank=country_rank,
         country_summary=country_summary,
+        country_drivers=country_drivers,
     )
 
 

@@ -20,7 +20,7 @@ from programs.selectors import (
 )
 
 from ..forms import RankingViewForm
-from ..profiles import CONTRIBUTION_AXIS, CONTRIBUTION_MEANING
+from ..profiles import CONTRIBUTION_AXIS, CONTRIBUTION_MEANING, driver_label
 from ..selectors import (
     areas_by_code,
     country_areas,
@@ -77,6 +77,10 @@ def country_detail(request: AuthenticatedRequest, iso3: str) -> HttpResponse:
             {"label": item["label"], "value": round(item["contribution"] or 0, 5)}
             for item in criteria
             if result and result.rank is not None
+        ],
+        "drivers": [
+            {"label": driver_label(item["input"], source_names), "share": item["first_order"]}
+            for item in (result.drivers if result else [])
         ],
         "contribution_meaning": CONTRIBUTION_MEANING[run.method] if run else "",
         "contribution_axis": CONTRIBUTION_AXIS[run.method] if run else "",

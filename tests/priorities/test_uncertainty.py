@@ -93,3 +93,35 @@ def test_the_published_intervals_hold_the_other_methods_ranks(demo_data):
         ranks = dict(other.results.filter(rank__isnull=False).values_list("country_id", "rank"))
         inside = [low <= ranks[iso3] <= high for iso3, (low, high) in interval.items()]
         assert np.mean(inside) >= 0.9, method
+
+
+@pytest.mark.django_db
+def test_each_country_is_told_what_moves_its_rank_most(demo_data, client):
+    run = run_now(samples=400, publish=True)
+    varied = {
+        "normalization",
+        "aggregation",
+        "top_k_areas",
+        "recency_half_life_days",
+        "evidence",
+        "weight:policy",
+        *(f"weight:{code}" for code in run.parameters["uncertainty"]["evidence"]),
+        "weight:history.continuity",
+        "weight:history.stage",
+        "weight:history.next_step",
+    }
+    ranked = list(run.results.filter(rank__isnull=False))
+    moving = [row for row in ranked if row.rank_p05 < row.rank_p95]
+    assert moving and all(row.drivers for row in moving)
+    for row in ranked:
+        shares = [driver["first_order"] for driver in row.drivers]
+        assert len(shares) <= 3 and shares == sorted(shares, reverse=True)
+        assert all(0 <= share <= 1 for share in shares)
+        assert {driver["input"] for driver in row.drivers} <= varied
+    partner = APIClient()
+    partner.force_authenticate(UserFactory(role="partner-system"))
+    first = partner.get("/api/v1/rankings/latest/").json()["results"][0]
+    assert first["drivers"] == run.results.get(country=first["iso3"]).drivers
+    client.force_login(UserFactory(role="jpo-staff"))
+    page = client.get(f"/countries/{moving[0].country_id}/").content.decode()
+    assert "What moves this rank most" in page and "of its variance" in page
