@@ -292,13 +292,20 @@ def _pair_scores(setup: _Setup, values: np.ndarray, weights: np.ndarray, norm: s
     return aggregation.combine(combined, weights, method, scale.lower, scale.upper), combined
 
 
-def _top_k_mean(setup: _Setup, pair_scores: np.ndarray, top_k: np.ndarray) -> np.ndarray:
-    """Each country's mean of its best k area scores, per row of pair scores, k given per row."""
+def _entered_grid(setup: _Setup, pair_scores: np.ndarray) -> np.ndarray:
+    """(rows × countries × areas) scores of the pairs that enter their country's score; −inf elsewhere."""
     problem = setup.problem
     grid = np.full((pair_scores.shape[0], problem.country_count, problem.area_count), -np.inf)
     grid[:, problem.country_of_pair, problem.area_of_pair] = np.where(
         setup.enters & ~np.isnan(pair_scores), pair_scores, -np.inf
     )
+    return grid
+
+
+def _top_k_mean(setup: _Setup, pair_scores: np.ndarray, top_k: np.ndarray) -> np.ndarray:
+    """Each country's mean of its best k area scores, per row of pair scores, k given per row."""
+    problem = setup.problem
+    grid = _entered_grid(setup, pair_scores)
     largest = int(min(top_k.max(), problem.area_count)) if top_k.size else 0
     if largest == 0:
         return np.full(grid.shape[:2], np.nan)
@@ -312,11 +319,7 @@ def _top_k_mean(setup: _Setup, pair_scores: np.ndarray, top_k: np.ndarray) -> np
 
 def _top_k(setup: _Setup, pair_scores: np.ndarray, top_k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each country's mean of its best `top_k` area scores per row, with the areas chosen and which were present."""
-    problem = setup.problem
-    grid = np.full((pair_scores.shape[0], problem.country_count, problem.area_count), -np.inf)
-    grid[:, problem.country_of_pair, problem.area_of_pair] = np.where(
-        setup.enters & ~np.isnan(pair_scores), pair_scores, -np.inf
-    )
+    grid = _entered_grid(setup, pair_scores)
     order = np.argsort(-grid, axis=-1, kind="stable")[..., :top_k]
     best = np.take_along_axis(grid, order, axis=-1)
     present = np.isfinite(best)
@@ -363,8 +366,8 @@ def _effects_at_mean(setup: _Setup, prepared: np.ndarray, scores: np.ndarray) ->
     ranked pairs (TOPSIS, whose closeness is not a sum of parts)."""
     scale = setup.scales[setup.method.normalization]
     reference = prepared[setup.sufficient] if setup.sufficient.any() else prepared
-    with np.errstate(invalid="ignore"):
-        means = np.nanmean(np.where(np.isnan(reference), np.nan, reference), axis=0)
+    present = ~np.isnan(reference)
+    means = np.where(present, reference, 0.0).sum(axis=0) / np.maximum(present.sum(axis=0), 1)
     effects = np.full(prepared.shape, np.nan)
     for column in range(prepared.shape[1]):
         at_mean = prepared.copy()
