@@ -266,9 +266,10 @@ def _own_evidence(setup: _Setup, noise: np.ndarray) -> np.ndarray:
     columns = setup.columns
     signs = np.array([-1.0 if problem.criteria[c].direction == COST else 1.0 for c in columns])
     favour = noise @ (signs * setup.weights[columns])
-    per_country = np.zeros((noise.shape[0], problem.country_count))
-    np.add.at(per_country.T, problem.country_of_pair, favour.T)
-    return per_country / np.maximum(np.bincount(problem.country_of_pair, minlength=problem.country_count), 1)
+    rows, countries = noise.shape[0], problem.country_count
+    cell = (np.arange(rows)[:, None] * countries + problem.country_of_pair).ravel()
+    per_country = np.bincount(cell, weights=favour.ravel(), minlength=rows * countries).reshape(rows, countries)
+    return per_country / np.maximum(np.bincount(problem.country_of_pair, minlength=countries), 1)
 
 
 def _drawn_scores(setup: _Setup, drawn: np.ndarray | None, weights: np.ndarray, norm: str, method: str) -> np.ndarray:
