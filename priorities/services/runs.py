@@ -5,6 +5,7 @@ tasks call the services, not the other way round.
 """
 
 import time
+from collections.abc import Sequence
 from datetime import date, timedelta
 from importlib import metadata
 
@@ -24,7 +25,7 @@ from ..models import Aggregation, Normalization, RankingRun, RunStatus, RunTrigg
 from ..profile_settings import ProfileSettings
 from ..profiles import criteria_from_json, criteria_to_json, profile_criteria, profile_snapshot
 from ..results import results_copy, results_store, run_scale
-from ..scoring import ENGINE_VERSION, Method, ScoringError, evaluate
+from ..scoring import ENGINE_VERSION, Criterion, Method, ScoringError, evaluate
 from ..scoring.engine import validate_method
 from ..selectors import forget_published_run_states, policy_source_codes
 from ..signals import run_published
@@ -69,7 +70,7 @@ def top_k_choices(config: ProfileSettings) -> list[int]:
     return [choice for choice in (k - 1, k, k + 1) if choice >= 1] if config.vary_top_k else [k]
 
 
-def uncertainty_of(config: ProfileSettings, *, method: str, samples: int, criteria) -> dict:
+def uncertainty_of(config: ProfileSettings, *, method: str, samples: int, criteria: Sequence[Criterion]) -> dict:
     """What a run's Monte Carlo varies, as the run records it."""
     return {
         "samples": samples,
@@ -217,14 +218,14 @@ def ranking_run_execute(*, run_id: int) -> RankingRun:
         config = run_settings(run)
         criteria = criteria_from_json(run.criteria)
         inputs = extract(config, criteria, as_of=run.as_of)
+        twin = _twin(run, inputs.digest)
         problem = inputs.problem
-        if run.samples:
+        if run.samples and twin is None:
             other_half_lives = [days for days in half_lives(config) if days != config.recency_half_life_days]
             problem = with_readings(inputs, criteria, as_of=run.as_of, half_lives=other_half_lives)
         timings["extract"] = time.perf_counter() - started
         _progress(run, 40)
 
-        twin = _twin(run, inputs.digest)
         started = time.perf_counter()
         outcome = None
         if twin is None:
