@@ -241,6 +241,12 @@ class RankingRun(models.Model):
         null=True,
         blank=True,
     )
+    robustness = models.JSONField(
+        _("robustness"),
+        default=dict,
+        blank=True,
+        help_text=_("Leave-one-out, weight stability, rank reversal and criteria diagnostics."),
+    )
     scale = models.JSONField(
         _("normalised scale"),
         default=dict,

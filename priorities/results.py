@@ -10,6 +10,7 @@ import numpy as np
 from .criteria import ExtractedInputs
 from .models import AreaResult, RankingResult, RankingRun
 from .scoring import Outcome
+from .scoring.robustness import Robustness
 
 BATCH_SIZE = 2000
 
@@ -43,6 +44,63 @@ def run_scale(inputs: ExtractedInputs, outcome: Outcome) -> dict[str, dict[str, 
         "lower": _by_code(codes, outcome.lower),
         "upper": _by_code(codes, outcome.upper),
         "distribution": distribution,
+    }
+
+
+# How many of the countries that move most a leave-one-out row names.
+MOST_MOVED = 5
+
+
+def robustness_json(inputs: ExtractedInputs, checks: Robustness) -> dict[str, Any]:
+    """A run's robustness checks as it stores them, countries by ISO3 and criteria by code."""
+    iso3 = [country["iso3"] for country in inputs.countries]
+    codes = [criterion.code for criterion in inputs.problem.criteria]
+
+    def shifts(row: np.ndarray) -> list[dict[str, Any]]:
+        moved = np.nan_to_num(np.abs(row - checks.baseline_rank), nan=0.0)
+        order = np.argsort(-moved, kind="stable")[:MOST_MOVED]
+        return [
+            {"iso3": iso3[c], "rank": int(checks.baseline_rank[c]), "rank_without": int(row[c])}
+            for c in order
+            if moved[c] > 0
+        ]
+
+    def reversal(check: dict[str, Any]) -> dict[str, Any]:
+        largest = check["largest"]
+        return {
+            "removed": iso3[check["removed"]],
+            "kendall_tau": json_number(check["kendall_tau"]),
+            "reversals": check["reversals"],
+            "largest": largest
+            and {"first": iso3[largest["first"]], "second": iso3[largest["second"]], "places": largest["places"]},
+        }
+
+    return {
+        "leave_one_out": [
+            {"group": group, "mean_shift": json_number(checks.leave_one_out_shift[g]), "moved": shifts(row)}
+            for g, (group, row) in enumerate(zip(checks.groups, checks.leave_one_out_ranks, strict=True))
+        ],
+        "stability": [
+            {
+                "group": group,
+                "share": json_number(checks.nominal_share[g]),
+                "low": json_number(checks.stable_low[g]),
+                "high": json_number(checks.stable_high[g]),
+            }
+            for g, group in enumerate(checks.groups)
+        ],
+        "rank_reversal": [reversal(check) for check in checks.reversal],
+        "diagnostics": {
+            "criteria": codes,
+            "correlations": [[json_number(value) for value in row] for row in checks.correlations],
+            "cronbach_alpha": {family: json_number(alpha) for family, alpha in checks.cronbach.items()},
+            "effective_weights": [
+                {"code": code, "nominal": json_number(criterion.weight), "effective": json_number(effective)}
+                for code, criterion, effective in zip(
+                    codes, inputs.problem.criteria, checks.effective_weight, strict=True
+                )
+            ],
+        },
     }
 
 

@@ -291,6 +291,9 @@ RANKING_RECOMPUTE_DEBOUNCE_SECONDS = env.int("RANKING_RECOMPUTE_DEBOUNCE_SECONDS
 # Automatic runs (after data changes and nightly) replace the published ranking when they succeed.
 RANKING_AUTO_PUBLISH = env.bool("RANKING_AUTO_PUBLISH", default=True)
 RANKING_SOFT_TIME_LIMIT = env.int("RANKING_SOFT_TIME_LIMIT", default=540)
+# Each run also checks its robustness (leave one out, weight stability, rank reversal, diagnostics): about a second
+# on the demo data.
+RANKING_ROBUSTNESS = env.bool("RANKING_ROBUSTNESS", default=True)
 
 # A finished run's rendered API body is kept in the shared cache under its ETag (it never changes).
 API_BODY_CACHE_SECONDS = env.int("API_BODY_CACHE_SECONDS", default=24 * 3600)

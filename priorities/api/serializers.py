@@ -348,6 +348,77 @@ class MatrixSerializer(serializers.ModelSerializer):
         }
 
 
+class MovedCountrySerializer(serializers.Serializer):
+    iso3 = serializers.CharField()
+    rank = serializers.IntegerField(help_text="Its rank in the run's baseline.")
+    rank_without = serializers.IntegerField(help_text="Its rank without the group.")
+
+
+class LeaveOneOutSerializer(serializers.Serializer):
+    group = serializers.CharField(help_text="A weight group: a criterion code, or `policy` for all policy sources.")
+    mean_shift = serializers.FloatField(allow_null=True, help_text="Mean absolute rank shift without the group.")
+    moved = MovedCountrySerializer(many=True, help_text="The countries that move most (up to five).")
+
+
+class StabilitySerializer(serializers.Serializer):
+    group = serializers.CharField()
+    share = serializers.FloatField(help_text="The group's share of the total weight.")
+    low = serializers.FloatField(help_text="Lowest share (the others rescaled in proportion) keeping the top-10 set.")
+    high = serializers.FloatField(help_text="Highest share keeping the top-10 set.")
+
+
+class ReversalPairSerializer(serializers.Serializer):
+    first = serializers.CharField(help_text="The country ahead before the removal and behind after it.")
+    second = serializers.CharField()
+    places = serializers.IntegerField(help_text="How many places apart they were before.")
+
+
+class ReversalSerializer(serializers.Serializer):
+    removed = serializers.CharField(help_text="The country taken out of the ranking.")
+    kendall_tau = serializers.FloatField(
+        allow_null=True, help_text="Kendall's τ between the others' order before and after (1: unchanged)."
+    )
+    reversals = serializers.IntegerField(help_text="Pairs of other countries whose order flips.")
+    largest = ReversalPairSerializer(allow_null=True)
+
+
+class EffectiveWeightSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    nominal = serializers.FloatField(allow_null=True)
+    effective = serializers.FloatField(
+        allow_null=True,
+        help_text="Share of the pair scores' variance the criterion explains (first-order index), scaled to sum to 1.",
+    )
+
+
+class DiagnosticsSerializer(serializers.Serializer):
+    criteria = serializers.ListField(child=serializers.CharField())
+    correlations = serializers.ListField(
+        child=serializers.ListField(child=serializers.FloatField(allow_null=True)),
+        help_text="Pearson correlations of the criteria's normalised values over the ranked pairs.",
+    )
+    cronbach_alpha = serializers.DictField(
+        child=serializers.FloatField(allow_null=True),
+        help_text="Cronbach's α of each family of criteria (policy, field, needs, history, context).",
+    )
+    effective_weights = EffectiveWeightSerializer(many=True)
+
+
+class RobustnessSerializer(serializers.ModelSerializer):
+    """How the run's ranking stands up to one change at a time, computed with the evidence at its estimates: without
+    each weight group, with each group's share of the weight moved, without each of the top 20 countries; and what
+    the criteria are like."""
+
+    leave_one_out = LeaveOneOutSerializer(source="robustness.leave_one_out", many=True, read_only=True)
+    stability = StabilitySerializer(source="robustness.stability", many=True, read_only=True)
+    rank_reversal = ReversalSerializer(source="robustness.rank_reversal", many=True, read_only=True)
+    diagnostics = DiagnosticsSerializer(source="robustness.diagnostics", read_only=True)
+
+    class Meta:
+        model = RankingRun
+        fields = ["id", "leave_one_out", "stability", "rank_reversal", "diagnostics"]
+
+
 class StartRunSerializer(StrictSerializerMixin, serializers.Serializer):
     profile = serializers.SlugRelatedField(slug_field="slug", queryset=WeightProfile.objects.all(), required=False)
     method = serializers.ChoiceField(choices=Aggregation.choices, required=False)

@@ -28,6 +28,7 @@ from .serializers import (
     PolicySourceSerializer,
     RankingRunDetailSerializer,
     RankingRunSerializer,
+    RobustnessSerializer,
     StartRunSerializer,
     WeightProfileSerializer,
 )
@@ -106,6 +107,8 @@ class RankingRunViewSet(
     def get_serializer_class(self):
         if self.action == "matrix":
             return MatrixSerializer
+        if self.action == "robustness":
+            return RobustnessSerializer
         if self.action in ("retrieve", "latest"):
             return RankingRunDetailSerializer
         if self.action == "create":
@@ -147,6 +150,11 @@ class RankingRunViewSet(
     @extend_schema(responses={200: MatrixSerializer, 304: NOT_MODIFIED})
     @action(detail=True)
     def matrix(self, request: Request, pk=None) -> HttpResponseBase:
+        return self._read(request, self._run_state(pk))
+
+    @extend_schema(responses={200: RobustnessSerializer, 304: NOT_MODIFIED})
+    @action(detail=True)
+    def robustness(self, request: Request, pk=None) -> HttpResponseBase:
         return self._read(request, self._run_state(pk))
 
     @extend_schema(request=StartRunSerializer, responses={202: RankingRunSerializer})

@@ -26,14 +26,15 @@ def _available(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _weighted(shared: np.ndarray, drawn: np.ndarray | None, columns: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Σ_j weight_sj × value_j, (samples × alternatives): the columns not in `columns` from `shared` (alternatives ×
-    criteria, the same for every sample), those in `columns` from `drawn` (samples × alternatives × len(columns))."""
+    criteria, the same for every sample, all finite), those in `columns` from `drawn` (samples × alternatives ×
+    len(columns)). The shared terms of the drawn columns are set aside by a zero weight."""
     shared_weights = weights.copy()
     shared_weights[:, columns] = 0.0
-    # The drawn criteria's shared terms are set aside by value, not only by weight: 0 × inf would be NaN.
-    shared = shared.copy()
-    shared[:, columns] = 0.0
     total = (shared @ shared_weights.T).T
     if drawn is not None:
+        if weights.shape[0] == 1:
+            # One weight vector for every draw.
+            return total + drawn @ weights[0, columns]
         total = total + np.einsum("spe,se->sp", drawn, weights[:, columns])
     return total
 
@@ -78,8 +79,9 @@ def combine_drawn(
     lower: np.ndarray,
     upper: np.ndarray,
 ) -> np.ndarray:
-    """Scores (samples × alternatives) from prepared values (`aggregated_values`), one weight vector per sample,
-    when the criteria in `columns` are drawn afresh for each sample (`drawn`) and the others are shared.
+    """Scores (samples × alternatives) from prepared values (`aggregated_values`), one weight vector per sample (or
+    one for all), when the criteria in `columns` are drawn afresh for each sample (`drawn`) and the others are
+    shared.
 
     Every method is a sum over criteria of a term of the value times a power of the weight, so the shared criteria
     cost one matrix product whatever the number of samples:

@@ -29,7 +29,7 @@ COST = "cost"
 IDENTITY = "none"
 LOG1P = "log1p"
 TRANSFORMS = (IDENTITY, LOG1P)
-ENGINE_VERSION = "2.2"
+ENGINE_VERSION = "2.4"
 # Inputs beyond this in either direction are refused: they are typing or unit errors and would swamp any scale.
 LARGEST_VALUE = 1e12
 # Draws are evaluated this many at a time, to bound the memory a run takes whatever the number of samples.
@@ -209,8 +209,9 @@ def sample_weights(weights: np.ndarray, method: Method, rng: np.random.Generator
 
 
 @dataclass
-class _Setup:
-    """What the nominal evaluation and every draw share."""
+class Reading:
+    """One reading of the evidence — estimates, sufficiency, values and fitted scales — that the nominal
+    evaluation and every draw share."""
 
     problem: DecisionProblem
     method: Method
@@ -230,6 +231,10 @@ class _Setup:
     def columns(self) -> np.ndarray:
         return np.flatnonzero(self.drawn)
 
+    @property
+    def normalized(self) -> np.ndarray:
+        return normalization.apply(self.scales[self.method.normalization], self.values)
+
     def shared(self, norm: str, method: str) -> np.ndarray:
         """The nominal values normalised and prepared for a method, computed once per combination."""
         if (norm, method) not in self.prepared:
@@ -240,7 +245,7 @@ class _Setup:
         return self.prepared[(norm, method)]
 
 
-def _draw_columns(setup: _Setup, rng: np.random.Generator, count: int) -> tuple[np.ndarray, np.ndarray]:
+def _draw_columns(setup: Reading, rng: np.random.Generator, count: int) -> tuple[np.ndarray, np.ndarray]:
     """`count` draws (count × pairs × drawn criteria) of the evidence criteria from their estimates, held within
     their goalposts, and the standard normal noise they were drawn with."""
     columns = setup.columns
@@ -252,14 +257,14 @@ def _draw_columns(setup: _Setup, rng: np.random.Generator, count: int) -> tuple[
     return np.clip(drawn, low, high), noise
 
 
-def _draw_values(setup: _Setup, rng: np.random.Generator, count: int) -> np.ndarray:
+def _draw_values(setup: Reading, rng: np.random.Generator, count: int) -> np.ndarray:
     """`count` draws of every pair's values: the evidence criteria drawn, the other criteria as they are."""
     draws = np.broadcast_to(setup.values, (count, *setup.values.shape)).copy()
     draws[..., setup.columns] = _draw_columns(setup, rng, count)[0]
     return draws
 
 
-def _own_evidence(setup: _Setup, noise: np.ndarray) -> np.ndarray:
+def _own_evidence(setup: Reading, noise: np.ndarray) -> np.ndarray:
     """How favourably each country's own evidence was drawn (count × countries): the weighted noise of its
     benefit-oriented evidence criteria, averaged over its pairs."""
     problem = setup.problem
@@ -272,7 +277,7 @@ def _own_evidence(setup: _Setup, noise: np.ndarray) -> np.ndarray:
     return per_country / np.maximum(np.bincount(problem.country_of_pair, minlength=countries), 1)
 
 
-def _drawn_scores(setup: _Setup, drawn: np.ndarray | None, weights: np.ndarray, norm: str, method: str) -> np.ndarray:
+def _drawn_scores(setup: Reading, drawn: np.ndarray | None, weights: np.ndarray, norm: str, method: str) -> np.ndarray:
     """Scores (samples × pairs): the drawn criteria from `drawn` (samples × pairs × drawn criteria, or None when
     nothing is drawn), the others from the nominal values."""
     scale = setup.scales[norm]
@@ -286,14 +291,14 @@ def _drawn_scores(setup: _Setup, drawn: np.ndarray | None, weights: np.ndarray, 
     )
 
 
-def _pair_scores(setup: _Setup, values: np.ndarray, weights: np.ndarray, norm: str, method: str):
+def _pair_scores(setup: Reading, values: np.ndarray, weights: np.ndarray, norm: str, method: str):
     """Scores (samples × pairs) and the values combined, for values shared by all weight rows or one set per row."""
     scale = setup.scales[norm]
     combined = aggregation.aggregated_values(normalization.apply(scale, values), method, scale.lower, scale.upper)
     return aggregation.combine(combined, weights, method, scale.lower, scale.upper), combined
 
 
-def _entered_grid(setup: _Setup, pair_scores: np.ndarray) -> np.ndarray:
+def _entered_grid(setup: Reading, pair_scores: np.ndarray) -> np.ndarray:
     """(rows × countries × areas) scores of the pairs that enter their country's score; −inf elsewhere."""
     problem = setup.problem
     grid = np.full((pair_scores.shape[0], problem.country_count, problem.area_count), -np.inf)
@@ -303,7 +308,7 @@ def _entered_grid(setup: _Setup, pair_scores: np.ndarray) -> np.ndarray:
     return grid
 
 
-def _top_k_mean(setup: _Setup, pair_scores: np.ndarray, top_k: np.ndarray) -> np.ndarray:
+def _top_k_mean(setup: Reading, pair_scores: np.ndarray, top_k: np.ndarray) -> np.ndarray:
     """Each country's mean of its best k area scores, per row of pair scores, k given per row."""
     problem = setup.problem
     grid = _entered_grid(setup, pair_scores)
@@ -318,7 +323,7 @@ def _top_k_mean(setup: _Setup, pair_scores: np.ndarray, top_k: np.ndarray) -> np
     return np.where((counts > 0) & setup.ranked, scores, np.nan)
 
 
-def _top_k(setup: _Setup, pair_scores: np.ndarray, top_k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _top_k(setup: Reading, pair_scores: np.ndarray, top_k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each country's mean of its best `top_k` area scores per row, with the areas chosen and which were present."""
     grid = _entered_grid(setup, pair_scores)
     order = np.argsort(-grid, axis=-1, kind="stable")[..., :top_k]
@@ -329,7 +334,7 @@ def _top_k(setup: _Setup, pair_scores: np.ndarray, top_k: int) -> tuple[np.ndarr
     return np.where((counts > 0) & setup.ranked, scores, np.nan), order, present
 
 
-def _expected_country_scores(setup: _Setup, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def _expected_country_scores(setup: Reading, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Each country's expected top-k score over draws of the evidence, and each criterion's part in it."""
     problem, method = setup.problem, setup.method
     draws = method.evidence_draws if setup.drawn.any() else 0
@@ -362,7 +367,7 @@ def _expected_country_scores(setup: _Setup, rng: np.random.Generator) -> tuple[n
     return country_score, contributions
 
 
-def _effects_at_mean(setup: _Setup, prepared: np.ndarray, scores: np.ndarray) -> np.ndarray:
+def _effects_at_mean(setup: Reading, prepared: np.ndarray, scores: np.ndarray) -> np.ndarray:
     """For each pair and criterion, how much lower the score would be with that criterion at its mean over the
     ranked pairs (TOPSIS, whose closeness is not a sum of parts)."""
     scale = setup.scales[setup.method.normalization]
@@ -379,7 +384,7 @@ def _effects_at_mean(setup: _Setup, prepared: np.ndarray, scores: np.ndarray) ->
 
 
 def _sampled_scores(
-    setups: list[_Setup], rng: np.random.Generator
+    setups: list[Reading], rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """Monte Carlo: pair scores (samples × pairs), realised country scores (samples × countries) and what each
     sample drew, grouped for the sensitivity analysis. Each sample has its own weights, evidence draw, reading of
@@ -442,8 +447,8 @@ def _reading(
     weights: np.ndarray,
     raw: np.ndarray,
     evidence: np.ndarray | None,
-    nominal: _Setup | None = None,
-) -> _Setup:
+    nominal: Reading | None = None,
+) -> Reading:
     """Estimates, sufficiency and values of one reading of the evidence. Other readings than the nominal one share
     its normalisation scales and the set of countries ranked."""
     criteria = problem.criteria
@@ -478,7 +483,64 @@ def _reading(
     else:
         ranked, scales = nominal.ranked, nominal.scales
     drawn = is_evidence & (weights > 0) & np.any(estimates.standard_error > 0, axis=0)
-    return _Setup(problem, method, weights, values, estimates, drawn, low, high, sufficient, enters, ranked, scales)
+    return Reading(problem, method, weights, values, estimates, drawn, low, high, sufficient, enters, ranked, scales)
+
+
+def read(problem: DecisionProblem, method: Method) -> Reading:
+    """The nominal reading of a problem, for analyses that recompute it one change at a time."""
+    return _reading(problem, method, validate(problem, method), problem.raw, problem.evidence)
+
+
+def evidence_noise(reading: Reading) -> np.ndarray | None:
+    """The standard normal noise of the draws behind a run's expected country scores (draws × pairs × drawn
+    criteria): the same numbers `evaluate` draws first from the run's seed."""
+    if not reading.drawn.any():
+        return None
+    rng = np.random.default_rng(reading.method.seed)
+    shape = (reading.method.evidence_draws, reading.values.shape[0], reading.columns.size)
+    return rng.standard_normal(shape)
+
+
+def prepared_draws(reading: Reading, noise: np.ndarray | None) -> np.ndarray | None:
+    """The evidence drawn with `noise` (from `evidence_noise`), normalised and prepared for the reading's method:
+    (draws × pairs × drawn criteria), ready for `country_scores_under` under any weights."""
+    if noise is None or noise.shape[0] == 0:
+        return None
+    method = reading.method
+    columns = reading.columns
+    low = np.where(np.isnan(reading.low[columns]), -np.inf, reading.low[columns])
+    high = np.where(np.isnan(reading.high[columns]), np.inf, reading.high[columns])
+    estimates = reading.estimates
+    drawn = np.clip(estimates.mean[:, columns] + estimates.standard_error[:, columns] * noise, low, high)
+    scale = reading.scales[method.normalization]
+    return aggregation.aggregated_values(
+        normalization.apply(normalization.subset(scale, columns), drawn),
+        method.aggregation,
+        scale.lower[columns],
+        scale.upper[columns],
+    )
+
+
+def country_scores_under(reading: Reading, weights: np.ndarray | None, draws: np.ndarray | None) -> np.ndarray:
+    """Expected country scores (rows × countries) under each row of weights (None: the reading's own), over the
+    evidence `draws` (from `prepared_draws`; None: the evidence at its estimates)."""
+    method = reading.method
+    rows = reading.weights[None] if weights is None else np.atleast_2d(weights)
+    k = method.top_k
+    if draws is None:
+        scores = _drawn_scores(reading, None, rows, method.normalization, method.aggregation)
+        return _top_k_mean(reading, scores, np.full(rows.shape[0], k))
+    columns = reading.columns
+    scale = reading.scales[method.normalization]
+    prepared = draws
+    shared = reading.shared(method.normalization, method.aggregation)
+    expected = np.empty((rows.shape[0], reading.problem.country_count))
+    for row, weights_row in enumerate(rows):
+        scores = aggregation.combine_drawn(
+            shared, prepared, columns, weights_row[None], method.aggregation, scale.lower, scale.upper
+        )
+        expected[row] = _top_k_mean(reading, scores, np.full(draws.shape[0], k)).mean(axis=0)
+    return expected
 
 
 def evaluate(problem: DecisionProblem, method: Method) -> Outcome:

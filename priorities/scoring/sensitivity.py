@@ -4,18 +4,23 @@ For an input X and a country's rank Y, the first-order sensitivity index S = Var
 the rank's variance that X explains on its own. It is estimated from the given samples by grouping them on X
 (its categories, or ten quantile bins of a continuous input) and comparing the groups' mean ranks — the
 correlation ratio, a "given-data" estimator (Plischke, Borgonovo & Smith 2013) that needs no extra model runs.
-Vectorised over countries; with N samples and B groups its bias is about (B − 1) / N.
+Vectorised over countries. With N samples in B groups, an input that does nothing still scores about
+(B − 1) / (N − 1) by chance; the estimate is corrected for that, as the adjusted R² is, and a continuous input gets
+fewer groups when samples are few (about twenty samples per group).
 """
 
 import numpy as np
 
 BINS = 10
+SAMPLES_PER_BIN = 20
 
 
-def quantile_bins(values: np.ndarray, bins: int = BINS) -> np.ndarray:
+def quantile_bins(values: np.ndarray, bins: int | None = None) -> np.ndarray:
     """Group labels 0 … bins − 1 by quantile of each column (samples along axis 0)."""
+    count = values.shape[0]
+    bins = bins or min(BINS, max(2, count // SAMPLES_PER_BIN))
     order = np.argsort(np.argsort(values, axis=0, kind="stable"), axis=0)
-    return np.minimum(order * bins // values.shape[0], bins - 1)
+    return np.minimum(order * bins // count, bins - 1)
 
 
 def first_order(outputs: np.ndarray, labels: np.ndarray) -> np.ndarray:
@@ -36,7 +41,9 @@ def first_order(outputs: np.ndarray, labels: np.ndarray) -> np.ndarray:
         group_means = sums / counts
         between = np.nansum(counts * (group_means - mean) ** 2, axis=0) / np.maximum(total, 1)
         index = between / variance
-    return np.where((variance > 0) & (total == samples), np.clip(index, 0.0, 1.0), np.nan)
+        chance = ((counts > 0).sum(axis=0) - 1) / np.maximum(total - 1, 1)
+        adjusted = (index - chance) / (1 - chance)
+    return np.where((variance > 0) & (total == samples), np.clip(adjusted, 0.0, 1.0), np.nan)
 
 
 def drivers(outputs: np.ndarray, inputs: dict[str, np.ndarray], *, top: int = 3) -> list[list[tuple[str, float]]]:

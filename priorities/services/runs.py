@@ -24,9 +24,10 @@ from ..criteria import extract, with_readings
 from ..models import Aggregation, Normalization, RankingRun, RunStatus, RunTrigger, WeightProfile
 from ..profile_settings import ProfileSettings
 from ..profiles import criteria_from_json, criteria_to_json, profile_criteria, profile_snapshot
-from ..results import results_copy, results_store, run_scale
+from ..results import results_copy, results_store, robustness_json, run_scale
 from ..scoring import ENGINE_VERSION, Criterion, Method, ScoringError, evaluate
 from ..scoring.engine import validate_method
+from ..scoring.robustness import robustness
 from ..selectors import forget_published_run_states, policy_source_codes
 from ..signals import run_published
 
@@ -227,10 +228,18 @@ def ranking_run_execute(*, run_id: int) -> RankingRun:
         _progress(run, 40)
 
         started = time.perf_counter()
-        outcome = None
+        outcome, checks = None, {}
         if twin is None:
-            outcome = evaluate(problem, method_from(config, method=run.method, samples=run.samples, seed=run.seed))
-        timings["compute"] = time.perf_counter() - started
+            method = method_from(config, method=run.method, samples=run.samples, seed=run.seed)
+            outcome = evaluate(problem, method)
+            timings["compute"] = time.perf_counter() - started
+            if settings.RANKING_ROBUSTNESS:
+                _progress(run, 70)
+                started = time.perf_counter()
+                checks = robustness_json(inputs, robustness(inputs.problem, method))
+                timings["robustness"] = time.perf_counter() - started
+        else:
+            timings["compute"] = time.perf_counter() - started
 
         started = time.perf_counter()
         with transaction.atomic():
@@ -241,9 +250,11 @@ def ranking_run_execute(*, run_id: int) -> RankingRun:
             if outcome is not None:
                 results_store(run=run, inputs=inputs, outcome=outcome)
                 run.scale = run_scale(inputs, outcome)
+                run.robustness = checks
             elif twin is not None:
                 run.reused_from = twin
                 run.scale = twin.scale
+                run.robustness = twin.robustness
                 results_copy(source=twin, run=run)
             timings["store"] = time.perf_counter() - started
             run.inputs_digest = inputs.digest
@@ -259,6 +270,7 @@ def ranking_run_execute(*, run_id: int) -> RankingRun:
                     "compared_with",
                     "reused_from",
                     "scale",
+                    "robustness",
                     "inputs_digest",
                     "excluded",
                     "status",

@@ -75,6 +75,7 @@ ENDPOINTS: dict[str, tuple[str, Path, int]] = {
         9,
     ),
     "matrix": ("partner-system", lambda world: f"/api/v1/rankings/{world.run.pk}/matrix/", 7),
+    "robustness": ("partner-system", lambda world: f"/api/v1/rankings/{world.run.pk}/robustness/", 6),
     "mission reports": ("jpo-staff", lambda world: "/api/v1/mission-reports/", 9),
     "needs": ("jpo-staff", lambda world: "/api/v1/needs/", 4),
     "webhooks": ("jpo-staff", lambda world: "/api/v1/webhooks/", 4),
