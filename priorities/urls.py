@@ -10,6 +10,7 @@ urlpatterns = [
     path("rankings/", runs.run_list, name="run-list"),
     path("rankings/compare/", runs.run_compare, name="run-compare"),
     path("rankings/<int:pk>/publish/", runs.run_publish_view, name="run-publish"),
+    path("rankings/<int:pk>/robustness/", runs.run_robustness, name="run-robustness"),
     path("countries/<str:iso3>/", countries.country_detail, name="country-detail"),
     path("areas/<slug:code>/", countries.area_detail, name="area-detail"),
     path("method/", method.method_page, name="method"),

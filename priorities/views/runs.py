@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 from hipoc.http import AuthenticatedRequest
 from hipoc.permissions import require
 
-from ..models import RankingRun, RunStatus
-from ..selectors import rank_changes, runs_visible_to
+from ..models import RankingResult, RankingRun, RunStatus
+from ..profiles import criterion_label
+from ..selectors import policy_source_names, rank_changes, runs_visible_to
 from ..services import RunNotPublishableError, ranking_run_publish
 
 RUNS_PER_PAGE = 50
@@ -50,7 +51,7 @@ def run_list(request: AuthenticatedRequest) -> HttpResponse:
     runs = (
         runs_visible_to(request.user)
         .select_related("created_by", "published_by")
-        .defer("profile_settings", "excluded")
+        .defer("profile_settings", "excluded", "robustness", "scale")
         .order_by("-created_at", "-id")[:RUNS_PER_PAGE]
     )
     form = CompareForm(runs=runs_visible_to(request.user))
@@ -85,3 +86,100 @@ def run_publish_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             _("Run %(id)s is now the published ranking of %(profile)s.") % {"id": run.pk, "profile": run.profile_slug},
         )
     return redirect("run-list")
+
+
+# Shown width of a stability bar (SVG user units): a share of 1 spans all of it.
+BAR_WIDTH = 300
+# The correlation heatmap: room for the criteria's names, and the side of one cell.
+HEATMAP_LABELS, HEATMAP_CELL = 240, 28
+
+
+def _correlation_colour(value: float | None) -> str:
+    """A diverging fill for a correlation: white at 0, red toward +1, blue toward −1."""
+    if value is None:
+        return "#eeeeee"
+    strength = min(abs(value), 1.0)
+    fade = round(255 * (1 - strength))
+    return f"#ff{fade:02x}{fade:02x}" if value >= 0 else f"#{fade:02x}{fade:02x}ff"
+
+
+def run_robustness(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """`/rankings/<id>/robustness/`: leave one out, weight stability, rank reversal and criteria diagnostics."""
+    require(request, "priorities.browse_rankings")
+    run = get_object_or_404(runs_visible_to(request.user).defer("profile_settings", "excluded"), pk=pk)
+    checks = run.robustness or {}
+    source_names = policy_source_names()
+    names = dict(RankingResult.objects.filter(run=run).values_list("country_id", "country__name"))
+
+    def group_label(group: str) -> str:
+        return _("Policy alignment (all sources)") if group == "policy" else criterion_label(group, source_names)
+
+    leave_one_out = [
+        {
+            "label": group_label(row["group"]),
+            "mean_shift": row["mean_shift"],
+            "moved": [{**item, "name": names.get(item["iso3"], item["iso3"])} for item in row["moved"]],
+        }
+        for row in checks.get("leave_one_out", [])
+    ]
+    stability = [
+        {
+            **row,
+            "label": group_label(row["group"]),
+            "x": round(row["low"] * BAR_WIDTH, 1),
+            "width": round(max(row["high"] - row["low"], 0.0) * BAR_WIDTH, 1),
+            "at": round(row["share"] * BAR_WIDTH, 1),
+        }
+        for row in checks.get("stability", [])
+    ]
+    reversal = [
+        {
+            **row,
+            "removed_name": names.get(row["removed"], row["removed"]),
+            "largest_names": row["largest"]
+            and (names.get(row["largest"]["first"], ""), names.get(row["largest"]["second"], "")),
+        }
+        for row in checks.get("rank_reversal", [])
+    ]
+    taus = [row["kendall_tau"] for row in reversal if row["kendall_tau"] is not None]
+    worst = max(reversal, key=lambda row: row["largest"]["places"] if row["largest"] else 0, default=None)
+    diagnostics = checks.get("diagnostics", {})
+    codes = diagnostics.get("criteria", [])
+    flagged = {code for code, shape in (run.scale.get("distribution") or {}).items() if shape.get("flagged")}
+    heatmap = [
+        {
+            "label": criterion_label(code, source_names),
+            "cells": [
+                {
+                    "value": value,
+                    "fill": _correlation_colour(value),
+                    "x": HEATMAP_LABELS + HEATMAP_CELL * column,
+                    "y": HEATMAP_CELL * row,
+                }
+                for column, value in enumerate(values)
+            ],
+            "y": HEATMAP_CELL * row + HEATMAP_CELL // 2 + 4,
+        }
+        for row, (code, values) in enumerate(zip(codes, diagnostics.get("correlations", []), strict=False))
+    ]
+    context = {
+        "run": run,
+        "checks": bool(checks),
+        "leave_one_out": leave_one_out,
+        "stability": stability,
+        "bar_width": BAR_WIDTH,
+        "reversal": reversal,
+        "lowest_tau": min(taus) if taus else None,
+        "worst": worst if worst and worst["largest"] else None,
+        "heatmap": heatmap,
+        "heatmap_height": HEATMAP_CELL * len(codes),
+        "heatmap_width": HEATMAP_LABELS + HEATMAP_CELL * len(codes),
+        "heatmap_label_x": HEATMAP_LABELS - 6,
+        "heatmap_cell": HEATMAP_CELL - 1,
+        "cronbach": diagnostics.get("cronbach_alpha", {}),
+        "effective_weights": [
+            {**row, "label": criterion_label(row["code"], source_names), "flagged": row["code"] in flagged}
+            for row in diagnostics.get("effective_weights", [])
+        ],
+    }
+    return render(request, "priorities/rankingrun_robustness.html", context)

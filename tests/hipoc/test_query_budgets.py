@@ -54,6 +54,7 @@ PAGES: dict[str, tuple[str, Path, int]] = {
         11,
     ),
     "profile list": ("jpo-staff", lambda world: "/profiles/", 7),
+    "run robustness": ("jpo-staff", lambda world: f"/rankings/{world.run.pk}/robustness/", 9),
     "method page": ("jpo-staff", lambda world: "/method/", 8),
     "report list": ("jpo-staff", lambda world: "/reports/", 12),
     "need list": ("jpo-staff", lambda world: "/needs/", 11),

@@ -4,10 +4,9 @@ import pytest
 from django.test import TestCase
 from rest_framework.test import APIClient
 
-from priorities.models import RankingRun
 from priorities.services import default_profile, ranking_run_request
 from tests.factories import UserFactory
-from tests.priorities.test_ranking_runs import AS_OF, seed
+from tests.priorities.test_ranking_runs import AS_OF
 
 
 def api_for(role: str) -> APIClient:
@@ -16,29 +15,20 @@ def api_for(role: str) -> APIClient:
     return client
 
 
-@pytest.fixture
-def published(db, settings) -> RankingRun:
-    settings.RANKING_ROBUSTNESS = True
-    seed(countries=30, reports=150, needs=100, programs=60)
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        run = ranking_run_request(profile=default_profile(), as_of=AS_OF, samples=50, publish=True)
-    return RankingRun.objects.get(pk=run.pk)
-
-
 @pytest.mark.django_db
-def test_the_robustness_of_a_published_run_for_partners(published):
-    body = api_for("partner-system").get(f"/api/v1/rankings/{published.pk}/robustness/").json()
+def test_the_robustness_of_a_published_run_for_partners(checked_run):
+    body = api_for("partner-system").get(f"/api/v1/rankings/{checked_run.pk}/robustness/").json()
     groups = [row["group"] for row in body["leave_one_out"]]
     assert groups[0] == "policy" and "field.need" in groups and "history.next_step" in groups
     assert all(row["mean_shift"] >= 0 for row in body["leave_one_out"])
-    published_rank = dict(published.results.filter(rank__isnull=False).values_list("country_id", "rank"))
+    published_rank = dict(checked_run.results.filter(rank__isnull=False).values_list("country_id", "rank"))
     # The checks start from the published ranking itself: the same evidence draws, the same scores.
     moved = [item for row in body["leave_one_out"] for item in row["moved"]]
     assert moved and all(item["rank"] == published_rank[item["iso3"]] for item in moved)
     for row in body["stability"]:
         assert 0 <= row["low"] <= row["share"] + 1e-9 and row["share"] - 1e-9 <= row["high"] <= 1
     assert len(body["rank_reversal"]) == 20
-    top = set(published.results.filter(rank__lte=20).values_list("country_id", flat=True))
+    top = set(checked_run.results.filter(rank__lte=20).values_list("country_id", flat=True))
     assert {check["removed"] for check in body["rank_reversal"]} <= top
     diagnostics = body["diagnostics"]
     size = len(diagnostics["criteria"])
@@ -46,14 +36,14 @@ def test_the_robustness_of_a_published_run_for_partners(published):
     assert set(diagnostics["cronbach_alpha"]) == {"policy", "field", "needs", "history"}
     effective = [row["effective"] for row in diagnostics["effective_weights"] if row["effective"] is not None]
     assert sum(effective) == pytest.approx(1.0)
-    assert published.timings["robustness"] >= 0
+    assert checked_run.timings["robustness"] >= 0
 
 
 @pytest.mark.django_db
-def test_robustness_is_cacheable_and_documented(published):
+def test_robustness_is_cacheable_and_documented(checked_run):
     partner = api_for("partner-system")
-    first = partner.get(f"/api/v1/rankings/{published.pk}/robustness/")
-    again = partner.get(f"/api/v1/rankings/{published.pk}/robustness/", HTTP_IF_NONE_MATCH=first["ETag"])
+    first = partner.get(f"/api/v1/rankings/{checked_run.pk}/robustness/")
+    again = partner.get(f"/api/v1/rankings/{checked_run.pk}/robustness/", HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304
     schema = api_for("jpo-staff").get("/api/v1/schema/", {"format": "json"}).json()
     assert "/api/v1/rankings/{id}/robustness/" in schema["paths"]
@@ -61,7 +51,7 @@ def test_robustness_is_cacheable_and_documented(published):
 
 
 @pytest.mark.django_db
-def test_partners_do_not_see_an_unpublished_runs_robustness(published):
+def test_partners_do_not_see_an_unpublished_runs_robustness(checked_run):
     with TestCase.captureOnCommitCallbacks(execute=True):
         draft = ranking_run_request(profile=default_profile(), as_of=AS_OF, samples=10, seed=9)
     assert api_for("partner-system").get(f"/api/v1/rankings/{draft.pk}/robustness/").status_code == 404
