@@ -299,3 +299,92 @@ def ranking_is_stale(run: RankingRun | None) -> bool:
 def runs_in_flight(profile_slug: str) -> QuerySet[RankingRun]:
     """The profile's runs still queued or computing."""
     return RankingRun.objects.filter(profile_slug=profile_slug, status__in=[RunStatus.QUEUED, RunStatus.RUNNING])
+
+
+# How many places either side of a country the "why this rank" forest plot shows, and its drawing: room for the
+# names, the length of the rank axis and the height of a row (SVG user units).
+NEIGHBOURS = 3
+FOREST_LABELS, FOREST_AXIS, FOREST_ROW = 160, 290, 20
+
+
+def why_this_rank(run: RankingRun, result: RankingResult, source_names: Mapping[str, str]) -> dict[str, Any]:
+    """Why a country ranks where it does: its value on each criterion (the mean over its top areas of their
+    normalised values) against the median of the ranked countries and the countries just above and below it, and
+    its rank interval beside its neighbours'. Three queries."""
+    rank = result.rank or 0
+    nearby = list(
+        RankingResult.objects.filter(run=run, rank__gte=rank - NEIGHBOURS, rank__lte=rank + NEIGHBOURS)
+        .select_related("country")
+        .order_by("rank", "country")
+    )
+    top = {row.country_id: row.top_areas for row in RankingResult.objects.filter(run=run, rank__isnull=False)}
+    top_pairs = AreaResult.objects.filter(run=run, country__in=list(top), score__isnull=False).values_list(
+        "country_id", "area__code", "normalized"
+    )
+    codes = [criterion["code"] for criterion in run.criteria]
+    values: dict[str, list[dict]] = {}
+    for iso3, area, normalized in top_pairs:
+        if area in top.get(iso3, []):
+            values.setdefault(iso3, []).append(normalized)
+
+    def profile_of(iso3: str) -> dict[str, float | None]:
+        pairs = values.get(iso3, [])
+        return {
+            code: float(np.mean([v for pair in pairs if (v := pair.get(code)) is not None]))
+            if any(pair.get(code) is not None for pair in pairs)
+            else None
+            for code in codes
+        }
+
+    profiles = {iso3: profile_of(iso3) for iso3 in values}
+    above = next((row for row in nearby if row.rank == rank - 1), None)
+    below = next((row for row in nearby if row.rank == rank + 1), None)
+    rows = []
+    for code in codes:
+        ranked_values = [value for profile in profiles.values() if (value := profile[code]) is not None]
+        rows.append(
+            {
+                "label": criterion_label(code, source_names),
+                "value": profiles.get(result.country_id, {}).get(code),
+                "median": float(np.median(ranked_values)) if ranked_values else None,
+                "above": profiles.get(above.country_id, {}).get(code) if above else None,
+                "below": profiles.get(below.country_id, {}).get(code) if below else None,
+            }
+        )
+    last = max((row.rank_p95 or row.rank or 0 for row in nearby), default=rank) + 1
+    first = max(min((row.rank_p05 or row.rank or 1 for row in nearby), default=1) - 1, 0)
+    span = max(last - first, 1)
+
+    def at(position: float) -> float:
+        """Where a rank sits on the axis, from rank `first` at its left end to `last` at its right."""
+        return round(FOREST_LABELS + FOREST_AXIS * (position - first) / span, 1)
+
+    forest: list[dict[str, Any]] = []
+    for row in nearby:
+        if row.rank is None:
+            continue
+        low, high = row.rank_p05 or row.rank, row.rank_p95 or row.rank
+        forest.append(
+            {
+                "name": row.country.name,
+                "rank": row.rank,
+                "low": low,
+                "high": high,
+                "is_this": row.country_id == result.country_id,
+                "x_low": at(low),
+                "width": round(at(high) - at(low), 1),
+                "x": at(row.rank),
+                "y": FOREST_ROW * len(forest) + FOREST_ROW // 2,
+            }
+        )
+    return {
+        "rows": rows,
+        "above": above,
+        "below": below,
+        "forest": forest,
+        "first": first,
+        "last": last,
+        "label_x": FOREST_LABELS - 6,
+        "width": FOREST_LABELS + FOREST_AXIS + 10,
+        "height": FOREST_ROW * len(forest),
+    }

@@ -30,6 +30,7 @@ from ..selectors import (
     policy_source_names,
     published_run,
     ranked_in_area,
+    why_this_rank,
 )
 from ..tables import RankingTable
 
@@ -78,6 +79,7 @@ def country_detail(request: AuthenticatedRequest, iso3: str) -> HttpResponse:
             for item in criteria
             if result and result.rank is not None
         ],
+        "why": why_this_rank(run, result, source_names) if run and result and result.rank else None,
         "drivers": [
             {"label": driver_label(item["input"], source_names), "share": item["first_order"]}
             for item in (result.drivers if result else [])
