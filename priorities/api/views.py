@@ -85,6 +85,9 @@ class RankingRunViewSet(
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return RankingRun.objects.none()
         runs = runs_visible_to(self.request.user)
+        if self.action == "list":
+            # A list names runs; their stored checks and scales are read one run at a time.
+            return runs.defer("robustness", "scale", "profile_settings", "excluded")
         if self.action == "matrix":
             return runs.prefetch_related(
                 Prefetch("area_results", queryset=AreaResult.objects.select_related("area").order_by("country", "area"))
