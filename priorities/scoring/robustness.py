@@ -14,6 +14,7 @@ changed.
 """
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,8 +52,8 @@ class Robustness:
     nominal_share: np.ndarray
     stable_low: np.ndarray
     stable_high: np.ndarray
-    # Per removed country: Kendall's τ of the others' order, and the largest reversal (two countries, the places
-    # between them before, and after).
+    # Per removed country: Kendall's τ of the others' order, how many pairs swap, and the largest swap (the two
+    # countries and how many places apart they were).
     reversal: list[dict]
     correlations: np.ndarray
     cronbach: dict[str, float]
@@ -66,10 +67,6 @@ def weight_groups(problem: DecisionProblem) -> tuple[list[str], np.ndarray]:
         if criterion.weight_group not in groups:
             groups.append(criterion.weight_group)
     return groups, np.array([groups.index(criterion.weight_group) for criterion in problem.criteria])
-
-
-def _ranks(scores: np.ndarray) -> np.ndarray:
-    return competition_ranks(scores)
 
 
 def _with_group_share(weights: np.ndarray, member: np.ndarray, shares: np.ndarray) -> np.ndarray:
@@ -89,7 +86,7 @@ def leave_one_out(
     """Ranks without each group (groups × countries) and the mean absolute shift they cause."""
     rows = np.array([np.where(group_of == g, 0.0, reading.weights) for g in range(groups)])
     alone = rows.sum(axis=1) <= 0  # the only group with weight: nothing is left to rank by
-    ranks = _ranks(country_scores_under(reading, np.where(alone[:, None], reading.weights, rows), draws))
+    ranks = competition_ranks(country_scores_under(reading, np.where(alone[:, None], reading.weights, rows), draws))
     ranks[alone] = np.nan
     with np.errstate(invalid="ignore"):
         moved = np.abs(ranks - baseline)
@@ -97,7 +94,14 @@ def leave_one_out(
     return ranks, shift
 
 
-def _edge(reading: Reading, draws: np.ndarray | None, member: np.ndarray, start: float, direction: int, keeps) -> float:
+def _edge(
+    reading: Reading,
+    draws: np.ndarray | None,
+    member: np.ndarray,
+    start: float,
+    direction: int,
+    keeps: Callable[[np.ndarray], np.ndarray],
+) -> float:
     """The furthest share from `start`, in steps toward 0 (direction −1) or 1 (+1), up to which the top set holds."""
     kept = start
     while True:
@@ -119,7 +123,7 @@ def stability(
     top_set = np.nan_to_num(baseline, nan=np.inf) <= top
 
     def keeps(scores: np.ndarray) -> np.ndarray:
-        return np.all((np.nan_to_num(_ranks(scores), nan=np.inf) <= top) == top_set, axis=1)
+        return np.all((np.nan_to_num(competition_ranks(scores), nan=np.inf) <= top) == top_set, axis=1)
 
     nominal = np.array([reading.weights[group_of == g].sum() for g in range(groups)])
     low, high = np.empty(groups), np.empty(groups)
@@ -181,7 +185,7 @@ def rank_reversal(
         remaining = problem.country_of_pair != removed
         reading = read(reduced, method)
         draws = prepared_draws(reading, None if noise is None else noise[:, remaining])
-        after = _ranks(country_scores_under(reading, None, draws))[0]
+        after = competition_ranks(country_scores_under(reading, None, draws))[0]
         before = baseline[kept]
         ranked = np.isfinite(before) & np.isfinite(after)
         b, a = before[ranked], after[ranked]
@@ -265,7 +269,7 @@ def robustness(problem: DecisionProblem, method: Method, *, top: int = 10) -> Ro
     noise = evidence_noise(reading)
     draws = prepared_draws(reading, noise)
     groups, group_of = weight_groups(problem)
-    baseline = _ranks(country_scores_under(reading, None, draws))[0]
+    baseline = competition_ranks(country_scores_under(reading, None, draws))[0]
     loo_ranks, loo_shift = leave_one_out(reading, draws, baseline, group_of, len(groups))
     nominal, low, high = stability(reading, draws, baseline, group_of, len(groups), top=top)
     reversal = rank_reversal(problem, method, noise, baseline, count=REVERSAL_COUNTRIES)
