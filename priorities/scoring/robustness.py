@@ -228,7 +228,9 @@ def diagnostics(reading: Reading, group_of_family: dict[str, list[int]]) -> tupl
     columns = values.shape[1]
     correlations = np.full((columns, columns), np.nan)
     if values.shape[0] > 2:
-        filled = np.where(np.isnan(values), np.nanmean(values, axis=0) if values.size else 0.0, values)
+        present = ~np.isnan(values)
+        means = np.where(present, values, 0.0).sum(axis=0) / np.maximum(present.sum(axis=0), 1)
+        filled = np.where(present, values, means)
         with np.errstate(invalid="ignore", divide="ignore"):
             correlations = np.corrcoef(filled, rowvar=False)
     cronbach = {family: cronbach_alpha(values[:, members]) for family, members in group_of_family.items()}
