@@ -8,23 +8,16 @@ import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from priorities.scoring import Criterion, DecisionProblem, Method, evaluate
+from priorities.scoring import Criterion, Method, evaluate
 from tests.factories import UserFactory
+from tests.priorities.scoring.cases import decision_problem
 from tests.priorities.test_ranking_runs import AS_OF, run_now, seed
 
 
 def one_area_problem(raw, *, variants=(), areas=1):
-    raw = np.asarray(raw, dtype=float)
-    countries = raw.shape[0] // areas
-    return DecisionProblem(
-        raw=raw,
-        country_of_pair=np.repeat(np.arange(countries), areas),
-        area_of_pair=np.tile(np.arange(areas), countries),
-        country_count=countries,
-        area_count=areas,
-        criteria=tuple(Criterion(f"c{j}", 1.0, low=0.0, high=1.0) for j in range(raw.shape[1])),
-        variants=tuple((np.asarray(v, dtype=float), None) for v in variants),
-    )
+    criteria = [Criterion(f"c{j}", 1.0, low=0.0, high=1.0) for j in range(np.shape(raw)[1])]
+    readings = tuple((np.asarray(v, dtype=float), None) for v in variants)
+    return decision_problem(raw, criteria, areas=areas, variants=readings)
 
 
 def interval_widths(outcome) -> np.ndarray:

@@ -16,23 +16,13 @@ from priorities.scoring.weights import (
     ahp_weights_checked,
     direct_weights,
 )
+from tests.priorities.scoring.cases import decision_problem
 
 
-def problem(raw, weights, *, countries=None, areas=1, directions=None):
-    raw = np.asarray(raw, dtype=float)
-    countries = countries or raw.shape[0] // areas
-    directions = directions or ["benefit"] * raw.shape[1]
-    return DecisionProblem(
-        raw=raw,
-        country_of_pair=np.repeat(np.arange(countries), areas),
-        area_of_pair=np.tile(np.arange(areas), countries),
-        country_count=countries,
-        area_count=areas,
-        criteria=tuple(
-            Criterion(f"c{j}", weight, direction)
-            for j, (weight, direction) in enumerate(zip(weights, directions, strict=True))
-        ),
-    )
+def problem(raw, weights, *, areas=1, directions=None):
+    directions = directions or ["benefit"] * len(weights)
+    criteria = [Criterion(f"c{j}", w, d) for j, (w, d) in enumerate(zip(weights, directions, strict=True))]
+    return decision_problem(raw, criteria, areas=areas)
 
 
 class TestNormalisation:

@@ -3,9 +3,10 @@
 import numpy as np
 import pytest
 
-from priorities.scoring import Criterion, DecisionProblem, Method, evaluate
+from priorities.scoring import Criterion, Method, evaluate
 from priorities.scoring.engine import LOG1P
 from priorities.scoring.evidence import estimate
+from tests.priorities.scoring.cases import decision_problem
 
 NEED = Criterion("field.need", 0.4, low=1.0, high=5.0, evidence=True)
 NEEDS = Criterion("needs.stakeholder", 0.3, low=0.0, high=25.0, transform=LOG1P, evidence=True)
@@ -74,13 +75,11 @@ class TestShrinkage:
 
 
 def problem(raw, evidence, *, countries, areas, criteria=(NEED, NEEDS, POLICY), groups=None):
-    return DecisionProblem(
-        raw=np.asarray(raw, dtype=float),
-        country_of_pair=np.repeat(np.arange(countries), areas),
-        area_of_pair=np.tile(np.arange(areas), countries),
-        country_count=countries,
-        area_count=areas,
-        criteria=tuple(criteria),
+    assert np.shape(raw)[0] == countries * areas
+    return decision_problem(
+        raw,
+        criteria,
+        areas=areas,
         evidence=np.asarray(evidence, dtype=float),
         prior_group_of_pair=None if groups is None else np.repeat(np.asarray(groups), areas),
     )

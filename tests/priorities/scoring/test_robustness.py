@@ -4,22 +4,14 @@ import numpy as np
 import pytest
 from scipy.stats import kendalltau
 
-from priorities.scoring import Criterion, DecisionProblem, Method
+from priorities.scoring import Criterion, Method
 from priorities.scoring.robustness import STABILITY_STEP, cronbach_alpha, kendall_tau, robustness, without_country
+from tests.priorities.scoring.cases import decision_problem
 
 
-def problem(raw, weights, *, areas=1, codes=None):
-    raw = np.asarray(raw, dtype=float)
-    countries = raw.shape[0] // areas
-    codes = codes or [f"c{j}" for j in range(raw.shape[1])]
-    return DecisionProblem(
-        raw=raw,
-        country_of_pair=np.repeat(np.arange(countries), areas),
-        area_of_pair=np.tile(np.arange(areas), countries),
-        country_count=countries,
-        area_count=areas,
-        criteria=tuple(Criterion(code, w, low=0.0, high=1.0) for code, w in zip(codes, weights, strict=True)),
-    )
+def problem(raw, weights, *, areas=1):
+    criteria = [Criterion(f"c{j}", w, low=0.0, high=1.0) for j, w in enumerate(weights)]
+    return decision_problem(raw, criteria, areas=areas)
 
 
 @pytest.fixture
