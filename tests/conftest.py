@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from tests.factories import UserFactory
@@ -61,6 +62,18 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language. The locale middleware activates a request's language for the
+    whole thread and leaves it there, so a test that asked for Japanese pages would otherwise make every
+    lazily translated message in the next test Japanese."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
