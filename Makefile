@@ -63,6 +63,8 @@ BENCH_DIR ?= /tmp/hipoc-bench
 bench: install-dev
 	@mkdir -p $(BENCH_DIR)
 	$(PY) -m tests.bench.engine
+	@# One core, as a run's worker has: no threaded BLAS in the estimator's matrix products.
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(PY) -m tests.bench.sensitivity
 	BENCH_DATABASE_URL=sqlite:///$(BENCH_DIR)/bench.sqlite3 $(PY) -m tests.bench.end_to_end
 	@case "$(DATABASE_URL)" in postgres*) \
 		BENCH_DATABASE_URL="$${DATABASE_URL%/*}/hipoc_bench" $(PY) -m tests.bench.end_to_end ;; \

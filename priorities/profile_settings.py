@@ -123,11 +123,13 @@ def setting(
     minimum: float | None = None,
     maximum: float | None = None,
     above: float | None = None,
+    power_of_two: bool = False,
     in_form: bool = True,
 ) -> Any:
     """A dataclass field with what the form, the API, the database and the validation need to know about it.
 
-    `minimum` and `maximum` are inclusive bounds, `above` an exclusive lower bound; `in_form` says whether the
+    `minimum` and `maximum` are inclusive bounds, `above` an exclusive lower bound, `power_of_two` asks for 0 or a
+    power of two; `in_form` says whether the
     profile form shows a plain input for it (weights and the AHP matrix have fieldsets of their own).
     """
     metadata = {
@@ -139,6 +141,7 @@ def setting(
         "minimum": minimum,
         "maximum": maximum,
         "above": above,
+        "power_of_two": power_of_two,
         "in_form": in_form,
     }
     if isinstance(default, dict | list):
@@ -345,6 +348,20 @@ class ProfileSettings:
             "Monte Carlo sample to the next (±0.04 for a weight of 0.2 at 100); higher means less perturbation."
         ),
     )
+    sensitivity_samples: int = setting(
+        512,
+        kind=Kind.INTEGER,
+        group=Group.METHOD,
+        minimum=0,
+        maximum=4096,
+        power_of_two=True,
+        label=_("sensitivity base samples"),
+        help_text=_(
+            "Base samples N of the variance-based (Sobol) sensitivity analysis on a run's Robustness page: the "
+            "ranking is redone (inputs + 2) × 2N times, and the indices from N and 2N samples are compared. "
+            "0 or a power of two; 0 leaves the analysis out."
+        ),
+    )
     vary_method: bool = setting(
         True,
         kind=Kind.FLAG,
@@ -491,7 +508,10 @@ def clean_value(spec: dataclasses.Field, value: Any) -> Any:
         if number != int(number):
             raise ValidationError(_("Enter a whole number."))
         _check_bounds(spec, number)
-        return int(number)
+        whole = int(number)
+        if spec.metadata["power_of_two"] and whole & (whole - 1):
+            raise ValidationError(_("Enter 0 or a power of two (256, 512, 1024, …)."))
+        return whole
     if kind == Kind.NUMBER:
         number = _finite_number(value)
         _check_bounds(spec, number)

@@ -65,6 +65,8 @@ DRIVER_LABELS = {
     "top_k_areas": gettext_lazy("the number of areas counted"),
     "recency_half_life_days": gettext_lazy("the half-life"),
     "evidence": gettext_lazy("its own evidence"),
+    # The Sobol analysis draws every country's evidence as one input.
+    "evidence_draw": gettext_lazy("the draw of the evidence"),
 }
 
 

@@ -11,6 +11,7 @@ from .criteria import ExtractedInputs
 from .models import AreaResult, RankingResult, RankingRun
 from .scoring import Outcome
 from .scoring.robustness import Robustness
+from .scoring.sobol import CONFIDENCE, Indices, Sensitivity
 
 BATCH_SIZE = 2000
 
@@ -101,6 +102,47 @@ def robustness_json(inputs: ExtractedInputs, checks: Robustness) -> dict[str, An
                 )
             ],
         },
+    }
+
+
+def _driver(name: str, first_order: float, total: float | None) -> dict[str, Any]:
+    driver = {"input": name, "first_order": round(first_order, 4)}
+    if total is not None:
+        driver["total"] = round(total, 4)
+    return driver
+
+
+def _rounded(values: np.ndarray) -> list[float | None]:
+    # Four decimals: the indices' confidence intervals are wider than that, and a run with 150 countries keeps
+    # about 12,000 of them.
+    return [json_number(round(float(value), 4)) for value in values]
+
+
+def sensitivity_json(inputs: ExtractedInputs, found: Sensitivity, ranked: np.ndarray) -> dict[str, Any]:
+    """A run's Sobol indices as it stores them: per ranked country (best rank first), per input, the first-order
+    and total indices of its rank and of its score with their confidence half-widths."""
+    iso3 = [country["iso3"] for country in inputs.countries]
+
+    def indices(found_indices: Indices, country: int) -> dict[str, list[float | None]]:
+        return {
+            "first": _rounded(found_indices.first[:, country]),
+            "total": _rounded(found_indices.total[:, country]),
+            "first_conf": _rounded(found_indices.first_conf[:, country]),
+            "total_conf": _rounded(found_indices.total_conf[:, country]),
+        }
+
+    order = [int(c) for c in np.argsort(np.where(np.isnan(ranked), np.inf, ranked), kind="stable") if ranked[c] > 0]
+    return {
+        "inputs": found.inputs,
+        "base_samples": found.base_samples,
+        "evaluations": found.evaluations,
+        "confidence": CONFIDENCE,
+        "tolerance": found.tolerance,
+        "largest_difference": json_number(round(found.largest_difference, 4)),
+        "converged": found.converged,
+        "countries": [
+            {"iso3": iso3[c], "rank": indices(found.rank, c), "score": indices(found.score, c)} for c in order
+        ],
     }
 
 
@@ -197,11 +239,7 @@ def country_result_rows(
                 top_areas=[area_codes[area] for area in outcome.country_top_areas[row]],
                 missing=[] if ranked else sorted(missing_by_country.get(row, set())),
                 evidence=_evidence(**inputs.country_evidence[row]),
-                drivers=[
-                    {"input": name, "first_order": round(index, 4)} for name, index in outcome.country_drivers[row]
-                ]
-                if ranked
-                else [],
+                drivers=[_driver(*driver) for driver in outcome.country_drivers[row]] if ranked else [],
                 previous_rank=previous.get(country["iso3"]),
             )
         )

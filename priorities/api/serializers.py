@@ -85,11 +85,18 @@ class PairEvidenceSerializer(EvidenceSerializer):
 class DriverSerializer(serializers.Serializer):
     input = serializers.CharField(
         help_text="An input the Monte Carlo draws: `weight:<criterion or policy>`, `normalization`, `aggregation`, "
-        "`top_k_areas`, `recency_half_life_days` or `evidence` (the country's own)."
+        "`top_k_areas`, `recency_half_life_days`, `evidence` (the country's own) or, from a Sobol analysis, "
+        "`evidence_draw` (every country's)."
     )
     first_order = serializers.FloatField(
         help_text="Share of the variance of the country's rank this input explains on its own (first-order "
-        "sensitivity index, estimated from the run's samples)."
+        "sensitivity index: from the run's Sobol analysis, or estimated from its Monte Carlo samples when it has "
+        "none)."
+    )
+    total = serializers.FloatField(
+        required=False,
+        help_text="Its share with every interaction it is part of (total Sobol index); present when the run has a "
+        "Sobol analysis, which then orders the drivers by it.",
     )
 
 
@@ -404,19 +411,68 @@ class DiagnosticsSerializer(serializers.Serializer):
     effective_weights = EffectiveWeightSerializer(many=True)
 
 
+class IndicesSerializer(serializers.Serializer):
+    first = serializers.ListField(
+        child=serializers.FloatField(allow_null=True),
+        help_text="First-order Sobol index per input (in `inputs` order): the share of the variance it explains alone.",
+    )
+    total = serializers.ListField(
+        child=serializers.FloatField(allow_null=True),
+        help_text="Total Sobol index per input: its share with every interaction it is part of.",
+    )
+    first_conf = serializers.ListField(
+        child=serializers.FloatField(allow_null=True), help_text="Half-width of each first-order index's interval."
+    )
+    total_conf = serializers.ListField(
+        child=serializers.FloatField(allow_null=True), help_text="Half-width of each total index's interval."
+    )
+
+
+class CountrySensitivitySerializer(serializers.Serializer):
+    iso3 = serializers.CharField()
+    rank = IndicesSerializer(help_text="Indices of the country's rank.")
+    score = IndicesSerializer(help_text="Indices of the country's score.")
+
+
+class SensitivitySerializer(serializers.Serializer):
+    inputs = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The Monte Carlo's uncertain inputs: `weight:<group>` for each weight group's weights, "
+        "`normalization`, `aggregation`, `top_k_areas`, `recency_half_life_days` and `evidence_draw` (every "
+        "country's evidence drawn from its estimates, as one input).",
+    )
+    base_samples = serializers.IntegerField(help_text="N; the Saltelli design holds 2N base samples.")
+    evaluations = serializers.IntegerField(help_text="How many times the ranking was recomputed: (inputs + 2) × 2N.")
+    confidence = serializers.FloatField(help_text="Level of the bootstrap confidence intervals.")
+    tolerance = serializers.FloatField(help_text="Largest difference allowed between the indices at N and at 2N.")
+    largest_difference = serializers.FloatField(
+        allow_null=True, help_text="Largest difference of any index between N and 2N base samples."
+    )
+    converged = serializers.BooleanField(help_text="Whether the largest difference is within the tolerance.")
+    countries = CountrySensitivitySerializer(many=True, help_text="Ranked countries, best rank first.")
+
+
 class RobustnessSerializer(serializers.ModelSerializer):
     """How the run's ranking stands up to one change at a time, computed with the evidence at its estimates: without
-    each weight group, with each group's share of the weight moved, without each of the top 20 countries; and what
-    the criteria are like."""
+    each weight group, with each group's share of the weight moved, without each of the top 20 countries; what
+    the criteria are like; and, over the Monte Carlo's own uncertain inputs, which of them each rank depends on."""
 
     leave_one_out = LeaveOneOutSerializer(source="robustness.leave_one_out", many=True, read_only=True)
     stability = StabilitySerializer(source="robustness.stability", many=True, read_only=True)
     rank_reversal = ReversalSerializer(source="robustness.rank_reversal", many=True, read_only=True)
     diagnostics = DiagnosticsSerializer(source="robustness.diagnostics", read_only=True)
+    sensitivity = serializers.SerializerMethodField(
+        help_text="Variance-based (Sobol) sensitivity of each country's rank and score to each uncertain input of "
+        "the Monte Carlo, with bootstrap intervals and a convergence check; null when the run has none."
+    )
 
     class Meta:
         model = RankingRun
-        fields = ["id", "leave_one_out", "stability", "rank_reversal", "diagnostics"]
+        fields = ["id", "leave_one_out", "stability", "rank_reversal", "diagnostics", "sensitivity"]
+
+    @extend_schema_field(SensitivitySerializer(allow_null=True))
+    def get_sensitivity(self, run: RankingRun) -> dict | None:
+        return (run.robustness or {}).get("sensitivity")
 
 
 class StartRunSerializer(StrictSerializerMixin, serializers.Serializer):

@@ -125,8 +125,9 @@ class Outcome:
     country_top_areas: list[list[int]]
     country_rank: np.ndarray
     country_summary: dict[str, np.ndarray]
-    # Per country, the Monte Carlo inputs that explain most of its rank's variance, with their first-order index.
-    country_drivers: list[list[tuple[str, float]]]
+    # Per country, the Monte Carlo inputs that explain most of its rank's variance, with their first-order index
+    # and, once a Sobol analysis has replaced them (`Sensitivity.drivers`), their total index.
+    country_drivers: list[list[tuple[str, float, float | None]]]
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -245,16 +246,21 @@ class Reading:
         return self.prepared[(norm, method)]
 
 
-def _draw_columns(setup: Reading, rng: np.random.Generator, count: int) -> tuple[np.ndarray, np.ndarray]:
-    """`count` draws (count × pairs × drawn criteria) of the evidence criteria from their estimates, held within
-    their goalposts, and the standard normal noise they were drawn with."""
+def _drawn_with(setup: Reading, noise: np.ndarray) -> np.ndarray:
+    """The evidence criteria drawn from their estimates with standard normal `noise` (draws × pairs × drawn
+    criteria), held within their goalposts."""
     columns = setup.columns
-    noise = rng.standard_normal((count, setup.values.shape[0], columns.size))
     estimates = setup.estimates
     drawn = estimates.mean[:, columns] + estimates.standard_error[:, columns] * noise
     low = np.where(np.isnan(setup.low[columns]), -np.inf, setup.low[columns])
     high = np.where(np.isnan(setup.high[columns]), np.inf, setup.high[columns])
-    return np.clip(drawn, low, high), noise
+    return np.clip(drawn, low, high)
+
+
+def _draw_columns(setup: Reading, rng: np.random.Generator, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """`count` draws (count × pairs × drawn criteria) of the evidence criteria, and the noise they were drawn with."""
+    noise = rng.standard_normal((count, setup.values.shape[0], setup.columns.size))
+    return _drawn_with(setup, noise), noise
 
 
 def _draw_values(setup: Reading, rng: np.random.Generator, count: int) -> np.ndarray:
@@ -383,6 +389,66 @@ def _effects_at_mean(setup: Reading, prepared: np.ndarray, scores: np.ndarray) -
     return effects
 
 
+def method_combinations(method: Method) -> list[tuple[str, str]]:
+    """The (normalisation, aggregation) pairs the Monte Carlo draws among: the method's own unless vary_method."""
+    if not method.vary_method:
+        return [(method.normalization, method.aggregation)]
+    return [(n, a) for n in normalization.NORMALIZATIONS for a in aggregation.AGGREGATIONS]
+
+
+def _scores_by_combination(
+    setup: Reading,
+    drawn: np.ndarray | None,
+    weights: np.ndarray,
+    choice: np.ndarray,
+    combinations: list[tuple[str, str]],
+) -> np.ndarray:
+    """Pair scores (rows × pairs), each row under its own weights and its chosen (normalisation, aggregation)."""
+    scores = np.empty((weights.shape[0], setup.values.shape[0]))
+    for combination, (norm, aggregation_name) in enumerate(combinations):
+        chosen = np.flatnonzero(choice == combination)
+        if chosen.size:
+            scores[chosen] = _drawn_scores(
+                setup, None if drawn is None else drawn[chosen], weights[chosen], norm, aggregation_name
+            )
+    return scores
+
+
+def drawn_columns(readings: list[Reading]) -> np.ndarray:
+    """The criteria drawn from their evidence in any of the readings: the columns of the noise
+    `country_scores_given` takes."""
+    return np.flatnonzero(np.any([reading.drawn for reading in readings], axis=0))
+
+
+def country_scores_given(
+    readings: list[Reading],
+    weights: np.ndarray,
+    combination: np.ndarray,
+    reading: np.ndarray,
+    top_k: np.ndarray,
+    noise: np.ndarray | None,
+) -> np.ndarray:
+    """Realised country scores (rows × countries) of Monte Carlo rows whose inputs are given rather than drawn:
+    each row's weights, index into `method_combinations`, index into `readings`, areas counted, and standard normal
+    noise of the evidence (rows × pairs × `drawn_columns(readings)`; None when nothing is drawn)."""
+    nominal = readings[0]
+    combinations = method_combinations(nominal.method)
+    union = drawn_columns(readings)
+    scores = np.empty((weights.shape[0], nominal.problem.country_count))
+    for start in range(0, weights.shape[0], DRAW_CHUNK):
+        rows = np.arange(start, min(start + DRAW_CHUNK, weights.shape[0]))
+        for index, setup in enumerate(readings):
+            mine = rows[reading[rows] == index]
+            if not mine.size:
+                continue
+            drawn = None
+            if setup.drawn.any() and noise is not None:
+                drawn = _drawn_with(setup, noise[mine][..., np.searchsorted(union, setup.columns)])
+            pair_scores = _scores_by_combination(setup, drawn, weights[mine], combination[mine], combinations)
+            scores[mine] = _top_k_mean(setup, pair_scores, top_k[mine])
+    return scores
+
+
 def _sampled_scores(
     setups: list[Reading], rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
@@ -393,9 +459,7 @@ def _sampled_scores(
     nominal = setups[0]
     method = nominal.method
     weights = sample_weights(nominal.weights, method, rng)
-    combinations = [(method.normalization, method.aggregation)]
-    if method.vary_method:
-        combinations = [(n, a) for n in normalization.NORMALIZATIONS for a in aggregation.AGGREGATIONS]
+    combinations = method_combinations(method)
     choice = rng.integers(0, len(combinations), size=method.samples)
     reading = rng.integers(0, len(setups), size=method.samples)
     top_k = rng.choice(np.asarray(method.top_k_choices or (method.top_k,)), size=method.samples)
@@ -414,12 +478,7 @@ def _sampled_scores(
             if setup.drawn.any():
                 drawn, noise = _draw_columns(setup, rng, mine.size)
                 own_evidence[mine] = _own_evidence(setup, noise)
-            for combination, (norm, aggregation_name) in enumerate(combinations):
-                chosen = np.flatnonzero(choice[mine] == combination)
-                if chosen.size:
-                    pair_scores[mine[chosen]] = _drawn_scores(
-                        setup, None if drawn is None else drawn[chosen], weights[mine[chosen]], norm, aggregation_name
-                    )
+            pair_scores[mine] = _scores_by_combination(setup, drawn, weights[mine], choice[mine], combinations)
             country_scores[mine] = _top_k_mean(setup, pair_scores[mine], top_k[mine])
     inputs: dict[str, np.ndarray] = {}
     groups: dict[str, list[int]] = {}
@@ -508,13 +567,9 @@ def prepared_draws(reading: Reading, noise: np.ndarray | None) -> np.ndarray | N
         return None
     method = reading.method
     columns = reading.columns
-    low = np.where(np.isnan(reading.low[columns]), -np.inf, reading.low[columns])
-    high = np.where(np.isnan(reading.high[columns]), np.inf, reading.high[columns])
-    estimates = reading.estimates
-    drawn = np.clip(estimates.mean[:, columns] + estimates.standard_error[:, columns] * noise, low, high)
     scale = reading.scales[method.normalization]
     return aggregation.aggregated_values(
-        normalization.apply(normalization.subset(scale, columns), drawn),
+        normalization.apply(normalization.subset(scale, columns), _drawn_with(reading, noise)),
         method.aggregation,
         scale.lower[columns],
         scale.upper[columns],

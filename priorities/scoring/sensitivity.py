@@ -46,15 +46,18 @@ def first_order(outputs: np.ndarray, labels: np.ndarray) -> np.ndarray:
     return np.where((variance > 0) & (total == samples), np.clip(adjusted, 0.0, 1.0), np.nan)
 
 
-def drivers(outputs: np.ndarray, inputs: dict[str, np.ndarray], *, top: int = 3) -> list[list[tuple[str, float]]]:
-    """For each country, its `top` inputs by first-order index (largest first), from labelled inputs."""
+def drivers(
+    outputs: np.ndarray, inputs: dict[str, np.ndarray], *, top: int = 3
+) -> list[list[tuple[str, float, float | None]]]:
+    """For each country, its `top` inputs by first-order index (largest first), from labelled inputs; given data
+    tell no total index (None)."""
     names = list(inputs)
     if not names:
         return [[] for _ in range(outputs.shape[1])]
     indices = np.vstack([first_order(outputs, inputs[name]) for name in names])
-    ranked = []
+    ranked: list[list[tuple[str, float, float | None]]] = []
     for column in range(outputs.shape[1]):
         shares = indices[:, column]
         order = [row for row in np.argsort(-np.nan_to_num(shares, nan=-1.0), kind="stable") if np.isfinite(shares[row])]
-        ranked.append([(names[row], float(shares[row])) for row in order[:top]])
+        ranked.append([(names[row], float(shares[row]), None) for row in order[:top]])
     return ranked

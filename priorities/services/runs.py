@@ -5,7 +5,7 @@ tasks call the services, not the other way round.
 """
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from importlib import metadata
 
@@ -24,10 +24,11 @@ from ..criteria import extract, with_readings
 from ..models import Aggregation, Normalization, RankingRun, RunStatus, RunTrigger, WeightProfile
 from ..profile_settings import ProfileSettings
 from ..profiles import criteria_from_json, criteria_to_json, profile_criteria, profile_snapshot
-from ..results import results_copy, results_store, robustness_json, run_scale
+from ..results import results_copy, results_store, robustness_json, run_scale, sensitivity_json
 from ..scoring import ENGINE_VERSION, Criterion, Method, ScoringError, evaluate
 from ..scoring.engine import validate_method
 from ..scoring.robustness import robustness
+from ..scoring.sobol import sobol
 from ..selectors import forget_published_run_states, policy_source_codes
 from ..signals import run_published
 
@@ -182,6 +183,20 @@ def _progress(run: RankingRun, percent: int) -> None:
     RankingRun.objects.filter(pk=run.pk).update(progress=percent)
 
 
+def _progress_between(run: RankingRun, low: int, high: int, *, step: int = 10) -> Callable[[float], None]:
+    """A callback that reports a phase's fraction done as the run's progress from `low` to `high` percent, writing
+    only when it has moved by `step` points."""
+    reported = [low]
+
+    def report(fraction: float) -> None:
+        percent = low + int(fraction * (high - low))
+        if percent - reported[0] >= step:
+            reported[0] = percent
+            _progress(run, percent)
+
+    return report
+
+
 def _twin(run: RankingRun, digest: str) -> RankingRun | None:
     """A succeeded run with the same inputs, profile, method, samples and seed, computed by the same code, whose
     results can be reused (a fixed engine must reach unchanged inputs too)."""
@@ -234,10 +249,24 @@ def ranking_run_execute(*, run_id: int) -> RankingRun:
             outcome = evaluate(problem, method)
             timings["compute"] = time.perf_counter() - started
             if settings.RANKING_ROBUSTNESS:
-                _progress(run, 70)
+                _progress(run, 60)
                 started = time.perf_counter()
                 checks = robustness_json(inputs, robustness(inputs.problem, method))
                 timings["robustness"] = time.perf_counter() - started
+                if run.samples and config.sensitivity_samples:
+                    started = time.perf_counter()
+                    found = sobol(
+                        problem,
+                        method,
+                        base_samples=config.sensitivity_samples,
+                        progress=_progress_between(run, 65, 95),
+                    )
+                    if found.inputs:
+                        checks["sensitivity"] = sensitivity_json(inputs, found, outcome.country_rank)
+                        # What a country's rank depends on, from the design built for it rather than read off
+                        # the Monte Carlo's samples.
+                        outcome.country_drivers = found.drivers()
+                    timings["sensitivity"] = time.perf_counter() - started
         else:
             timings["compute"] = time.perf_counter() - started
 

@@ -81,7 +81,11 @@ def country_detail(request: AuthenticatedRequest, iso3: str) -> HttpResponse:
         ],
         "why": why_this_rank(run, result, source_names) if run and result and result.rank else None,
         "drivers": [
-            {"label": driver_label(item["input"], source_names), "share": item["first_order"]}
+            {
+                "label": driver_label(item["input"], source_names),
+                "share": item["first_order"],
+                "total": item.get("total"),
+            }
             for item in (result.drivers if result else [])
         ],
         "contribution_meaning": CONTRIBUTION_MEANING[run.method] if run else "",

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -13,7 +14,7 @@ from hipoc.http import AuthenticatedRequest
 from hipoc.permissions import require
 
 from ..models import RankingResult, RankingRun, RunStatus
-from ..profiles import criterion_label
+from ..profiles import DRIVER_LABELS, criterion_label
 from ..selectors import policy_source_names, rank_changes, runs_visible_to
 from ..services import RunNotPublishableError, ranking_run_publish
 
@@ -94,6 +95,65 @@ BAR_WIDTH = 300
 HEATMAP_LABELS, HEATMAP_CELL = 240, 28
 
 
+# The sensitivity heatmap: room for the countries' names, one cell, and the slanted input names above the cells.
+SOBOL_LABELS, SOBOL_CELL_WIDTH, SOBOL_CELL_HEIGHT, SOBOL_HEADER = 190, 26, 16, 170
+# Darkest fill of an index of 1 (Bootstrap's blue, darkened).
+SOBOL_DARK = (8, 69, 148)
+
+
+def _index_colour(value: float | None) -> str:
+    """A sequential fill for an index in [0, 1]: white at 0, dark blue at 1."""
+    strength = min(max(value or 0.0, 0.0), 1.0)
+    red, green, blue = (round(255 + (dark - 255) * strength) for dark in SOBOL_DARK)
+    return f"#{red:02x}{green:02x}{blue:02x}"
+
+
+def _sensitivity_heatmap(sensitivity: dict, names: dict[str, str], input_label) -> dict:
+    """The countries × inputs grid of total indices of each ranked country's rank, with where each cell goes."""
+    inputs = sensitivity["inputs"]
+    rows = []
+    for row, country in enumerate(sensitivity["countries"]):
+        indices = country["rank"]
+        top = SOBOL_HEADER + SOBOL_CELL_HEIGHT * row
+        rows.append(
+            {
+                "iso3": country["iso3"],
+                "name": names.get(country["iso3"], country["iso3"]),
+                "y": top + SOBOL_CELL_HEIGHT - 4,
+                "cells": [
+                    {
+                        "x": SOBOL_LABELS + SOBOL_CELL_WIDTH * column,
+                        "y": top,
+                        "fill": _index_colour(indices["total"][column]),
+                        "input": input_label(name),
+                        "first": indices["first"][column],
+                        "first_conf": indices["first_conf"][column],
+                        "total": indices["total"][column],
+                        "total_conf": indices["total_conf"][column],
+                    }
+                    for column, name in enumerate(inputs)
+                ],
+            }
+        )
+    columns = [
+        {"label": input_label(name), "x": SOBOL_LABELS + SOBOL_CELL_WIDTH * column + SOBOL_CELL_WIDTH // 2 + 4}
+        for column, name in enumerate(inputs)
+    ]
+    return {
+        **sensitivity,
+        "rows": rows,
+        "columns": columns,
+        "width": SOBOL_LABELS + SOBOL_CELL_WIDTH * len(inputs) + 40,
+        "height": SOBOL_HEADER + SOBOL_CELL_HEIGHT * len(rows),
+        "header_y": SOBOL_HEADER - 6,
+        "label_x": SOBOL_LABELS - 6,
+        "cell_width": SOBOL_CELL_WIDTH - 1,
+        "cell_height": SOBOL_CELL_HEIGHT - 1,
+        "legend": [{"value": step / 4, "fill": _index_colour(step / 4)} for step in range(5)],
+        "doubled": 2 * sensitivity["base_samples"],
+    }
+
+
 def _correlation_colour(value: float | None) -> str:
     """A diverging fill for a correlation: white at 0, red toward +1, blue toward −1."""
     if value is None:
@@ -113,6 +173,11 @@ def run_robustness(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
     def group_label(group: str) -> str:
         return _("Policy alignment (all sources)") if group == "policy" else criterion_label(group, source_names)
+
+    def input_label(name: str) -> str:
+        if name.startswith("weight:"):
+            return _("Weight: %(criteria)s") % {"criteria": group_label(name.removeprefix("weight:"))}
+        return capfirst(str(DRIVER_LABELS.get(name, name)))
 
     leave_one_out = [
         {
@@ -171,6 +236,7 @@ def run_robustness(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "reversal": reversal,
         "lowest_tau": min(taus) if taus else None,
         "worst": worst if worst and worst["largest"] else None,
+        "sensitivity": checks.get("sensitivity") and _sensitivity_heatmap(checks["sensitivity"], names, input_label),
         "heatmap": heatmap,
         "heatmap_height": HEATMAP_CELL * len(codes),
         "heatmap_width": HEATMAP_LABELS + HEATMAP_CELL * len(codes),

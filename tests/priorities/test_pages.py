@@ -389,6 +389,7 @@ def profile_post(**changes) -> dict:
         "coverage_threshold": "0.7",
         "top_k_areas": "3",
         "monte_carlo_samples": "200",
+        "sensitivity_samples": "512",
         "imputation": "none",
         "recency_half_life_days": "730",
         "weight_concentration": "100",
@@ -451,6 +452,7 @@ def test_staff_create_a_profile_with_direct_weights(client):
         ({"coverage_threshold": "1.5"}, "coverage_threshold"),
         ({"top_k_areas": "0"}, "top_k_areas"),
         ({"monte_carlo_samples": "100001"}, "monte_carlo_samples"),
+        ({"sensitivity_samples": "500"}, "sensitivity_samples"),
     ],
 )
 def test_bad_profile_settings_are_refused_by_field(client, changes, field):

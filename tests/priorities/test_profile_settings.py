@@ -76,6 +76,7 @@ def test_settings_round_trip_through_json():
         ({"criterion_directions": {"field.need": "up"}}, "criterion_directions", "benefit"),
         ({"ahp_matrix": {"criteria": ["policy"], "judgements": {"policy": {"field.need": 12}}}}, "ahp_matrix", "1/9"),
         ({"excluded_countries": "VNM"}, "excluded_countries", "list of codes"),
+        ({"sensitivity_samples": 500}, "sensitivity_samples", "power of two"),
         ({"popularity": 1}, "popularity", "Unknown setting"),
     ],
 )

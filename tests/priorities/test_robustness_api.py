@@ -40,6 +40,26 @@ def test_the_robustness_of_a_published_run_for_partners(checked_run):
 
 
 @pytest.mark.django_db
+def test_the_sobol_indices_of_every_ranked_country(checked_run):
+    body = api_for("partner-system").get(f"/api/v1/rankings/{checked_run.pk}/robustness/").json()
+    sensitivity = body["sensitivity"]
+    inputs = sensitivity["inputs"]
+    assert inputs[0] == "weight:policy" and {"normalization", "aggregation", "evidence_draw"} <= set(inputs)
+    assert sensitivity["evaluations"] == (len(inputs) + 2) * 2 * sensitivity["base_samples"]
+    assert sensitivity["converged"] == (sensitivity["largest_difference"] <= sensitivity["tolerance"])
+    ranked = list(checked_run.results.filter(rank__isnull=False).order_by("rank").values_list("country_id", flat=True))
+    assert [row["iso3"] for row in sensitivity["countries"]] == ranked
+    for row in sensitivity["countries"]:
+        for output in ("rank", "score"):
+            indices = row[output]
+            assert all(len(indices[name]) == len(inputs) for name in ("first", "total", "first_conf", "total_conf"))
+            assert all(value >= 0 for value in indices["first_conf"] + indices["total_conf"])
+    # Some rank moves, and what moves it is named.
+    assert any(max(row["rank"]["total"]) > 0.1 for row in sensitivity["countries"])
+    assert checked_run.timings["sensitivity"] > 0
+
+
+@pytest.mark.django_db
 def test_robustness_is_cacheable_and_documented(checked_run):
     partner = api_for("partner-system")
     first = partner.get(f"/api/v1/rankings/{checked_run.pk}/robustness/")

@@ -23,6 +23,29 @@ def test_staff_read_each_check_with_how_to_read_it(client, checked_run):
 
 
 @pytest.mark.django_db
+def test_the_sensitivity_heatmap_has_a_cell_per_ranked_country_and_input(client, checked_run):
+    client.force_login(UserFactory(role="jpo-staff"))
+    page = client.get(f"/rankings/{checked_run.pk}/robustness/").content.decode()
+    section = page[page.index('id="sensitivity-heading"') : page.index('id="loo-heading"')]
+    sensitivity = checked_run.robustness["sensitivity"]
+    ranked = checked_run.results.filter(rank__isnull=False).count()
+    assert section.count("<title>") == ranked * len(sensitivity["inputs"])
+    assert "variance that input accounts for, alone or with others" in section
+    assert "Weight: Policy alignment (all sources)" in section and "The draw of the evidence" in section
+    # Each cell's tooltip gives the stored indices; its shade follows the total index.
+    first = sensitivity["countries"][0]
+    total, conf = first["rank"]["total"][0], first["rank"]["total_conf"][0]
+    assert f"total {total:.2f} ± {conf:.2f}" in section
+    strongest = max(range(len(sensitivity["inputs"])), key=lambda i: first["rank"]["total"][i])
+    weakest = min(range(len(sensitivity["inputs"])), key=lambda i: first["rank"]["total"][i])
+    assert "agree within" in section or "not converged" in section
+    cells = section.split("<rect x=")[1 : len(sensitivity["inputs"]) + 1]
+    shade = [int(cell.split('fill="#')[1][:2], 16) for cell in cells]
+    if first["rank"]["total"][strongest] > first["rank"]["total"][weakest]:
+        assert shade[strongest] < shade[weakest]
+
+
+@pytest.mark.django_db
 def test_a_run_without_checks_says_so(client, db):
     seed(countries=6, reports=20, needs=10, programs=5)
     with TestCase.captureOnCommitCallbacks(execute=True):
@@ -46,3 +69,22 @@ def test_the_page_in_japanese(client, checked_run):
     client.force_login(UserFactory(role="jpo-staff"))
     page = client.get(f"/rankings/{checked_run.pk}/robustness/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
     assert "Leave one out" not in page and "頑健性" in page
+    assert "各順位を左右するもの" in page and "What each rank depends on" not in page
+
+
+@pytest.mark.django_db
+def test_the_filled_page_and_endpoint_stay_within_their_query_budgets(client, checked_run):
+    """The budgets of tests/hipoc/test_query_budgets.py, here with every check and the Sobol indices stored."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    client.force_login(UserFactory(role="jpo-staff"))
+    with CaptureQueriesContext(connection) as page_queries:
+        assert client.get(f"/rankings/{checked_run.pk}/robustness/").status_code == 200
+    api = APIClient()
+    api.force_authenticate(UserFactory(role="partner-system"))
+    with CaptureQueriesContext(connection) as api_queries:
+        assert api.get(f"/api/v1/rankings/{checked_run.pk}/robustness/").status_code == 200
+    assert len(page_queries) <= 9
+    assert len(api_queries) <= 6

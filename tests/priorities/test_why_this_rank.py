@@ -46,3 +46,27 @@ def test_the_panel_in_japanese(client, checked_run):
     client.force_login(UserFactory(role="jpo-staff"))
     page = client.get(f"/countries/{result.country_id}/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
     assert 'id="why-this-rank"' in page and "Why this rank" not in page
+    # The drivers' sentence, from the Sobol indices.
+    assert "相互作用を含めて" in page and "with its interactions" not in page
+
+
+@pytest.mark.django_db
+def test_the_panel_names_what_the_sobol_indices_find_the_rank_depends_on(client, checked_run):
+    from priorities.profiles import driver_label
+
+    result = checked_run.results.get(rank=5)
+    sensitivity = checked_run.robustness["sensitivity"]
+    indices = next(row["rank"] for row in sensitivity["countries"] if row["iso3"] == result.country_id)
+    strongest = sorted(range(len(sensitivity["inputs"])), key=lambda i: -indices["total"][i])[:3]
+    assert [driver["input"] for driver in result.drivers] == [sensitivity["inputs"][i] for i in strongest]
+    assert [driver["total"] for driver in result.drivers] == pytest.approx([indices["total"][i] for i in strongest])
+    assert [driver["first_order"] for driver in result.drivers] == pytest.approx(
+        [indices["first"][i] for i in strongest]
+    )
+    client.force_login(UserFactory(role="jpo-staff"))
+    page = client.get(f"/countries/{result.country_id}/").content.decode()
+    panel = page[page.index('id="why-this-rank"') :]
+    sentence = panel[: panel.index("</p>")]
+    for driver in result.drivers:
+        assert str(driver_label(driver["input"], {})) in sentence
+    assert f"{result.drivers[0]['total']:.2f} with its interactions" in sentence

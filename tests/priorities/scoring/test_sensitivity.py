@@ -28,8 +28,8 @@ def test_drivers_are_ordered_largest_first_per_country():
     a, b = rng.integers(0, 3, 5000), rng.integers(0, 3, 5000)
     outputs = np.column_stack([a + 0.1 * b, 0.1 * a + b])
     ranked = drivers(outputs, {"a": a, "b": b})
-    assert [name for name, _ in ranked[0]] == ["a", "b"]
-    assert [name for name, _ in ranked[1]] == ["b", "a"]
+    assert [name for name, _share, _total in ranked[0]] == ["a", "b"]
+    assert [name for name, _share, _total in ranked[1]] == ["b", "a"]
 
 
 def test_a_country_whose_rank_turns_on_the_aggregation_is_told_so():
@@ -45,5 +45,5 @@ def test_a_country_whose_rank_turns_on_the_aggregation_is_told_so():
         criteria=(Criterion("c0", 1.0, low=0.0, high=1.0), Criterion("c1", 1.0, low=0.0, high=1.0)),
     )
     outcome = evaluate(problem, Method(samples=600, concentration=None, vary_method=True))
-    top_name, top_index = outcome.country_drivers[0][0]
+    top_name, top_index, _total = outcome.country_drivers[0][0]
     assert top_name in ("aggregation", "normalization") and top_index > 0.3
