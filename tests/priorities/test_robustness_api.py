@@ -76,3 +76,30 @@ def test_partners_do_not_see_an_unpublished_runs_robustness(checked_run):
         draft = ranking_run_request(profile=default_profile(), as_of=AS_OF, samples=10, seed=9)
     assert api_for("partner-system").get(f"/api/v1/rankings/{draft.pk}/robustness/").status_code == 404
     assert api_for("jpo-staff").get(f"/api/v1/rankings/{draft.pk}/robustness/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_run_reports_its_progress_through_the_sobol_analysis(db, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from priorities.models import RankingRun
+    from tests.priorities.test_ranking_runs import seed
+
+    settings.RANKING_ROBUSTNESS = True
+    seed(countries=12, reports=50, needs=30, programs=20)
+    profile = default_profile()
+    profile.settings["sensitivity_samples"] = 128
+    profile.save()
+    with CaptureQueriesContext(connection) as captured, TestCase.captureOnCommitCallbacks(execute=True):
+        run = ranking_run_request(profile=profile, as_of=AS_OF, samples=20)
+    updates = [
+        query["sql"] for query in captured if query["sql"].startswith("UPDATE") and '"progress" =' in query["sql"]
+    ]
+    reported = [int(sql.split('"progress" = ')[1].split()[0].rstrip(",")) for sql in updates]
+    # Before the checks, then every ten points or more through the analysis, then done.
+    assert reported[0] == 5 and reported[-1] == 100
+    during = [percent for percent in reported if 65 < percent < 100]
+    assert len(during) >= 2 and during == sorted(during) and max(during) <= 95
+    run = RankingRun.objects.get(pk=run.pk)
+    assert run.robustness["sensitivity"]["base_samples"] == 128
