@@ -52,6 +52,47 @@ def evidence_badge(evidence: dict) -> str:
     )
 
 
+# A rank whose 5th–95th percentile interval spans at most this many places reads as stable.
+STABLE_SPAN = 2
+# What a rank depends on, by the kind of its strongest driver.
+DEPENDS_ON = {
+    "weight": _("depends on the weights"),
+    "normalization": _("depends on the method"),
+    "aggregation": _("depends on the method"),
+    "top_k_areas": _("depends on the areas counted"),
+    "recency_half_life_days": _("depends on the evidence"),
+    "evidence": _("depends on the evidence"),
+    "evidence_draw": _("depends on the evidence"),
+}
+
+
+def robustness_verdict(record) -> tuple[str, str]:
+    """A ranked country's robustness in two or three words, and its colour: "stable" when the rank's 5th–95th
+    percentile interval spans at most `STABLE_SPAN` places, else what its strongest driver says it depends on."""
+    if record.rank_p05 is None or record.rank_p95 is None:
+        return "", ""
+    if record.rank_p95 - record.rank_p05 <= STABLE_SPAN:
+        return str(_("stable")), "success"
+    drivers = getattr(record, "drivers", None) or []
+    if not drivers:
+        return str(_("uncertain")), "warning"
+    strongest = drivers[0]["input"]
+    return str(DEPENDS_ON.get(strongest.split(":")[0], _("uncertain"))), "warning"
+
+
+def robustness_badge(record) -> str:
+    verdict, colour = robustness_verdict(record)
+    if not verdict:
+        return ""
+    return format_html(
+        '<span class="badge text-{}-emphasis bg-{}-subtle border border-{}-subtle fw-normal">{}</span>',
+        colour,
+        colour,
+        colour,
+        verdict,
+    )
+
+
 class RankingTable(tables.Table):
     # Figures stay on one line; names, areas and classifications wrap, so that the table fits a laptop's width.
     rank = tables.Column(verbose_name=_("Rank"), attrs={"td": {"class": "text-end text-nowrap"}})
@@ -61,7 +102,6 @@ class RankingTable(tables.Table):
         verbose_name=_("Rank, 5th–95th percentile"),
         accessor="rank_p05",
         order_by=("rank_p05", "rank_p95"),
-        attrs={"td": {"class": "text-nowrap"}},
     )
     movement = tables.Column(
         verbose_name=_("Movement"), order_by=("-movement",), attrs={"td": {"class": "text-nowrap"}}
@@ -95,10 +135,11 @@ class RankingTable(tables.Table):
 
     def render_interval(self, record):
         return format_html(
-            '{}–{} <span class="visually-hidden">{}</span>',
+            '<span class="text-nowrap">{}–{}</span> <span class="visually-hidden">{}</span> {}',
             round(record.rank_p05),
             round(record.rank_p95),
             _("(nine samples in ten fall in this range)"),
+            robustness_badge(record),
         )
 
     def render_movement(self, value):

@@ -33,7 +33,7 @@ from ..selectors import (
     stale_countries,
 )
 from ..services import default_profile, ranking_run_request
-from ..tables import RankingTable
+from ..tables import RankingTable, robustness_verdict
 
 EXPORT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -112,9 +112,10 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
                     "iso3": row.country_id,
                     "country": row.country.name,
                     "rank": row.rank,
-                    "score": round(row.score, 4),
+                    "median": row.rank_median,
                     "p05": row.rank_p05,
                     "p95": row.rank_p95,
+                    "verdict": robustness_verdict(row)[0],
                 }
                 for row in sorted(shown, key=lambda row: row.rank)
             ],

@@ -96,7 +96,9 @@ HEATMAP_LABELS, HEATMAP_CELL = 240, 28
 
 
 # The sensitivity heatmap: room for the countries' names, one cell, and the slanted input names above the cells.
-SOBOL_LABELS, SOBOL_CELL_WIDTH, SOBOL_CELL_HEIGHT, SOBOL_HEADER = 190, 26, 16, 170
+SOBOL_LABELS, SOBOL_CELL_WIDTH, SOBOL_CELL_HEIGHT, SOBOL_HEADER = 190, 26, 16, 210
+# Room on the right for the last slanted input name.
+SOBOL_RIGHT = 170
 # Darkest fill of an index of 1 (Bootstrap's blue, darkened).
 SOBOL_DARK = (8, 69, 148)
 
@@ -143,7 +145,7 @@ def _sensitivity_heatmap(sensitivity: dict, names: dict[str, str], input_label) 
         **sensitivity,
         "rows": rows,
         "columns": columns,
-        "width": SOBOL_LABELS + SOBOL_CELL_WIDTH * len(inputs) + 40,
+        "width": SOBOL_LABELS + SOBOL_CELL_WIDTH * len(inputs) + SOBOL_RIGHT,
         "height": SOBOL_HEADER + SOBOL_CELL_HEIGHT * len(rows),
         "header_y": SOBOL_HEADER - 6,
         "label_x": SOBOL_LABELS - 6,

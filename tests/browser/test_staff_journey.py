@@ -28,9 +28,13 @@ def test_staff_explore_the_ranking_ask_what_if_and_compare_runs(page, screenshot
     page.wait_for_url("**/#main")
     chart_labels = page.evaluate(
         "() => { const chart = Chart.getChart(document.getElementById('ranking-chart'));"
-        " return [...chart.data.datasets.map((set) => set.label), chart.options.scales.rank.title.text]; }"
+        " return [...chart.data.datasets.map((set) => set.label), chart.options.scales.x.title.text,"
+        " chart.data.labels.length, chart.height]; }"
     )
-    assert chart_labels == ["Score", "Rank, 5th–95th percentile", "Rank", "Rank"]
+    ranked = published.results.filter(rank__isnull=False).count()
+    # The forest plot: a row per ranked country, each at least 16 px high.
+    assert chart_labels[:3] == ["Rank, 5th–95th percentile", "Median rank", "Rank"]
+    assert chart_labels[3] == ranked and chart_labels[4] >= 16 * ranked
     # At a laptop's width (1280 px) every column of the ranking is in view, with no sideways scrolling.
     assert page.evaluate(
         "() => { const box = document.querySelector('.ranking-table').parentElement;"

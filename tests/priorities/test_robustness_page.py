@@ -88,3 +88,38 @@ def test_the_filled_page_and_endpoint_stay_within_their_query_budgets(client, ch
         assert api.get(f"/api/v1/rankings/{checked_run.pk}/robustness/").status_code == 200
     assert len(page_queries) <= 9
     assert len(api_queries) <= 6
+
+
+@pytest.mark.parametrize(
+    ("p05", "p95", "drivers", "verdict"),
+    [
+        (3, 5, [{"input": "weight:policy"}], "stable"),
+        (3, 12, [{"input": "weight:policy"}, {"input": "evidence_draw"}], "depends on the weights"),
+        (3, 12, [{"input": "aggregation"}], "depends on the method"),
+        (3, 12, [{"input": "evidence_draw"}], "depends on the evidence"),
+        (3, 12, [{"input": "recency_half_life_days"}], "depends on the evidence"),
+        (3, 12, [{"input": "top_k_areas"}], "depends on the areas counted"),
+        (3, 12, [], "uncertain"),
+    ],
+)
+def test_the_robustness_verdict_reads_the_interval_then_the_strongest_driver(p05, p95, drivers, verdict):
+    from types import SimpleNamespace
+
+    from priorities.tables import robustness_verdict
+
+    assert robustness_verdict(SimpleNamespace(rank_p05=p05, rank_p95=p95, drivers=drivers))[0] == verdict
+
+
+@pytest.mark.django_db
+def test_the_dashboard_gives_each_ranked_country_its_verdict(client, checked_run):
+    from priorities.tables import robustness_verdict
+
+    client.force_login(UserFactory(role="jpo-staff"))
+    response = client.get("/")
+    rows = {row.record.country_id: row for row in response.context["table"].rows}
+    chart = response.context["chart"]
+    assert len(chart) == len(rows) == checked_run.results.filter(rank__isnull=False).count()
+    for point in chart:
+        result = checked_run.results.get(country_id=point["iso3"])
+        assert point["verdict"] == robustness_verdict(result)[0] != ""
+        assert point["verdict"] in rows[point["iso3"]].get_cell("interval")
