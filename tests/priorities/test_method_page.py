@@ -22,6 +22,8 @@ def test_every_signed_in_role_reads_how_a_ranking_is_made(client, role):
             assert str(spec.metadata["help_text"]).split("(")[0][:40].replace("'", "&#x27;") in page
     assert "<code>field.need</code>" in page and "1–5" in page
     assert "(n × observed + s × prior) / (n + s)" in page
+    samples = WeightProfile.objects.get(is_default=True).config.sensitivity_samples
+    assert f"on 2 × {samples} base samples" in page and "total index" in page
     assert 'href="/method/"' in page
 
 
