@@ -550,6 +550,16 @@ def read(problem: DecisionProblem, method: Method) -> Reading:
     return _reading(problem, method, validate(problem, method), problem.raw, problem.evidence)
 
 
+def _variant_readings(problem: DecisionProblem, method: Method, nominal: Reading) -> list[Reading]:
+    return [_reading(problem, method, nominal.weights, *variant, nominal=nominal) for variant in problem.variants]
+
+
+def read_all(problem: DecisionProblem, method: Method) -> list[Reading]:
+    """Every reading the Monte Carlo draws among: the nominal one first, then one per variant (e.g. half-life)."""
+    nominal = read(problem, method)
+    return [nominal, *_variant_readings(problem, method, nominal)]
+
+
 def evidence_noise(reading: Reading) -> np.ndarray | None:
     """The standard normal noise of the draws behind a run's expected country scores (draws × pairs × drawn
     criteria): the same numbers `evaluate` draws first from the run's seed."""
@@ -620,8 +630,7 @@ def evaluate(problem: DecisionProblem, method: Method) -> Outcome:
     country_rank = competition_ranks(country_score)[0]
 
     if method.samples:
-        others = [_reading(problem, method, weights, *variant, nominal=setup) for variant in problem.variants]
-        readings = [setup, *others]
+        readings = [setup, *_variant_readings(problem, method, setup)]
         sampled_pairs, sampled_countries, drawn_inputs = _sampled_scores(readings, rng)
         sampled_pairs = np.where(sufficient, sampled_pairs, np.nan)
     else:

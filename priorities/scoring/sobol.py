@@ -28,11 +28,10 @@ from .engine import (
     DecisionProblem,
     Method,
     Reading,
-    _reading,
     country_scores_given,
     drawn_columns,
     method_combinations,
-    validate,
+    read_all,
 )
 from .ranking import competition_ranks
 
@@ -55,7 +54,8 @@ class Indices:
 
 
 def _resample_counts(base: int, resamples: int, seed: int | None) -> np.ndarray:
-    """How many times each base row appears in each bootstrap resample (resamples × base), drawn as SALib draws them."""
+    """How many times each base row appears in each bootstrap resample (resamples × base), drawn as SALib draws them
+    (unseeded when `seed` is None or 0, as there), so that the same seed gives SALib's intervals."""
     draw = np.random.default_rng(seed).integers if seed else np.random.randint
     picks = draw(base, size=(base, resamples))
     counts = np.zeros((resamples, base))
@@ -217,9 +217,7 @@ def sobol(
 ) -> Sensitivity:
     """Sobol indices of every country's rank and score for one problem and method, from 2 × `base_samples` base
     samples (a power of two)."""
-    weights = validate(problem, method)
-    nominal = _reading(problem, method, weights, problem.raw, problem.evidence)
-    readings = [nominal, *(_reading(problem, method, weights, *v, nominal=nominal) for v in problem.variants)]
+    readings = read_all(problem, method)
     inputs, dimensions = _design_inputs(readings, method)
     doubled = 2 * base_samples
     rng = np.random.default_rng(method.seed)

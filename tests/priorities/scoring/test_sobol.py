@@ -10,14 +10,7 @@ from SALib.sample import sobol as salib_sample
 from SALib.test_functions import Ishigami
 
 from priorities.scoring import Criterion, Method
-from priorities.scoring.engine import (
-    _reading,
-    country_scores_given,
-    country_scores_under,
-    drawn_columns,
-    read,
-    validate,
-)
+from priorities.scoring.engine import country_scores_given, country_scores_under, drawn_columns, read, read_all
 from priorities.scoring.sobol import CONVERGENCE_TOLERANCE, estimate, sobol
 from tests.priorities.scoring.cases import decision_problem
 
@@ -137,7 +130,7 @@ def test_given_inputs_at_their_nominal_values_give_the_nominal_scores():
     case = grouped_problem([0.5, 0.3, 0.2], evidence=True)
     method = Method(samples=1000, seed=3)
     reading = read(case, method)
-    readings = [_reading(case, method, validate(case, method), case.raw, case.evidence)]
+    readings = read_all(case, method)
     rows = 3
     noise = np.zeros((rows, case.raw.shape[0], drawn_columns(readings).size), dtype=np.float32)
     scores = country_scores_given(
@@ -150,3 +143,13 @@ def test_given_inputs_at_their_nominal_values_give_the_nominal_scores():
     )
     expected = country_scores_under(reading, None, None)[0]
     assert scores == pytest.approx(np.tile(expected, (rows, 1)))
+
+
+def test_the_same_seed_gives_the_same_indices():
+    case = grouped_problem([0.5, 0.3, 0.2], evidence=True)
+    method = Method(samples=1000, seed=3, vary_method=True)
+    first, again = sobol(case, method, base_samples=32), sobol(case, method, base_samples=32)
+    assert np.array_equal(first.rank.total, again.rank.total)
+    assert np.array_equal(first.score.first_conf, again.score.first_conf)
+    other = sobol(case, dataclasses.replace(method, seed=4), base_samples=32)
+    assert not np.array_equal(first.rank.total, other.rank.total)
