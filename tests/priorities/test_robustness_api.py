@@ -68,6 +68,10 @@ def test_robustness_is_cacheable_and_documented(checked_run):
     schema = api_for("jpo-staff").get("/api/v1/schema/", {"format": "json"}).json()
     assert "/api/v1/rankings/{id}/robustness/" in schema["paths"]
     assert "Kendall" in str(schema["components"]["schemas"]["Reversal"])
+    components = schema["components"]["schemas"]
+    assert {"first", "total", "first_conf", "total_conf"} <= set(components["Indices"]["properties"])
+    assert "converged" in components["Sensitivity"]["properties"]
+    assert "total Sobol index" in components["Driver"]["properties"]["total"]["description"]
 
 
 @pytest.mark.django_db
