@@ -3,11 +3,10 @@
 from import_export import fields, resources, widgets
 
 from countries.models import Country
+from hipoc.spreadsheets import spreadsheet_text
 
 from .models import CooperationArea, NeedStatus, StakeholderGroup, StakeholderNeed
 
-# A cell a spreadsheet would run as a formula (OWASP "CSV injection"); exported with a leading quote.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_REFUSED = "Spreadsheet formulas are not accepted: write the text without a leading '='."
 
 
@@ -85,7 +84,4 @@ class StakeholderNeedResource(resources.ModelResource):
             self.validate(instance)
 
     def export_field(self, field, instance, **kwargs):
-        value = super().export_field(field, instance, **kwargs)
-        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-            return "'" + value
-        return value
+        return spreadsheet_text(super().export_field(field, instance, **kwargs))

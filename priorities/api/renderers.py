@@ -5,6 +5,8 @@ import io
 
 from rest_framework.renderers import BaseRenderer
 
+from hipoc.spreadsheets import spreadsheet_row
+
 
 class RankingCSVRenderer(BaseRenderer):
     """A ranking's results as CSV (`?format=csv` or `Accept: text/csv`)."""
@@ -22,6 +24,8 @@ class RankingCSVRenderer(BaseRenderer):
         writer.writerow(self.columns)
         for row in data["results"]:
             writer.writerow(
-                [";".join(row.get(name) or []) if name == "top_areas" else row.get(name) for name in self.columns]
+                spreadsheet_row(
+                    ";".join(row.get(name) or []) if name == "top_areas" else row.get(name) for name in self.columns
+                )
             )
         return buffer.getvalue().encode("utf-8")

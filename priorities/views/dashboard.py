@@ -16,6 +16,7 @@ from countries.filtersets import CountryFilterSet
 from countries.models import Country
 from hipoc.http import AuthenticatedRequest
 from hipoc.permissions import require
+from hipoc.spreadsheets import spreadsheet_row
 from programs.models import CooperationArea
 
 from ..forms import RankingViewForm
@@ -142,18 +143,20 @@ def ranking_export(request: AuthenticatedRequest) -> HttpResponse:
     for row in view.rows():
         where = view.area.code if view.area else ";".join(row.top_areas)
         dataset.append(
-            [
-                row.rank,
-                row.country_id,
-                row.country.name,
-                row.score,
-                row.rank_p05,
-                row.rank_median,
-                row.rank_p95,
-                row.p_top10,
-                row.previous_rank,
-                where,
-            ]
+            spreadsheet_row(
+                [
+                    row.rank,
+                    row.country_id,
+                    row.country.name,
+                    row.score,
+                    row.rank_p05,
+                    row.rank_median,
+                    row.rank_p95,
+                    row.p_top10,
+                    row.previous_rank,
+                    where,
+                ]
+            )
         )
     body = dataset.export(kind)
     response = HttpResponse(body.encode("utf-8") if isinstance(body, str) else body, content_type=EXPORT_TYPES[kind])
