@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from hipoc.forms import add_service_errors
 from hipoc.http import AuthenticatedRequest
+from hipoc.pagination import paginate_table
 from hipoc.permissions import require
 
 from ..filtersets import StakeholderNeedFilterSet
@@ -37,8 +37,9 @@ def need_list(request: AuthenticatedRequest) -> HttpResponse:
     require(request, "programs.list_needs")
     filterset = StakeholderNeedFilterSet(request.GET, queryset=needs_visible_to(request.user))
     table = StakeholderNeedTable(filterset.qs)
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
-    return render(request, "programs/stakeholderneed_list.html", {"filter": filterset, "table": table})
+    errors = paginate_table(request, table)
+    context = {"filter": filterset, "table": table, "page_size_errors": errors}
+    return render(request, "programs/stakeholderneed_list.html", context, status=400 if errors else 200)
 
 
 def need_create_view(request: AuthenticatedRequest) -> HttpResponse:

@@ -6,10 +6,10 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django_tables2 import RequestConfig
 
 from hipoc.forms import add_service_errors
 from hipoc.http import AuthenticatedRequest
+from hipoc.pagination import paginate_table
 from hipoc.permissions import require
 
 from ..filtersets import CooperationProgramFilterSet
@@ -24,8 +24,9 @@ def program_list(request: AuthenticatedRequest) -> HttpResponse:
     require(request, "programs.browse_programs")
     filterset = CooperationProgramFilterSet(request.GET, queryset=programs_with_relations())
     table = CooperationProgramTable(filterset.qs.distinct())
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
-    return render(request, "programs/cooperationprogram_list.html", {"filter": filterset, "table": table})
+    errors = paginate_table(request, table)
+    context = {"filter": filterset, "table": table, "page_size_errors": errors}
+    return render(request, "programs/cooperationprogram_list.html", context, status=400 if errors else 200)
 
 
 def program_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:

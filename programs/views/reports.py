@@ -8,10 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from accounts.models import User
 from hipoc.http import AuthenticatedRequest
+from hipoc.pagination import paginate_table
 from hipoc.permissions import require
 
 from ..filtersets import MissionReportFilterSet
@@ -38,9 +38,10 @@ def report_list(request: AuthenticatedRequest) -> HttpResponse:
     require(request, "programs.list_reports")
     filterset = MissionReportFilterSet(request.GET, queryset=reports_visible_to(request.user))
     table = MissionReportTable(filterset.qs)
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    errors = paginate_table(request, table)
     title = _("All mission reports") if request.user.has_perm("programs.read_every_report") else _("My reports")
-    return render(request, "programs/missionreport_list.html", {"filter": filterset, "table": table, "title": title})
+    context = {"filter": filterset, "table": table, "title": title, "page_size_errors": errors}
+    return render(request, "programs/missionreport_list.html", context, status=400 if errors else 200)
 
 
 def _apply_errors(error: ValidationError, form, assessments, needs) -> None:

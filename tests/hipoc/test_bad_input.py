@@ -446,3 +446,31 @@ def test_other_forms_answer_below_500_and_change_nothing(client, world, case):
     assert row_counts() == before
     submitted.refresh_from_db()
     assert submitted.status == "submitted"
+
+
+# Page sizes of the list pages: 1 to 100 rows, anything else refused with the reason on the page.
+LIST_PAGES = ("/reports/", "/needs/", "/programs/")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", LIST_PAGES)
+@pytest.mark.parametrize("per_page", ["-1", "0", "101", "100000", "ten", "1e3"])
+def test_a_page_size_out_of_bounds_is_refused_on_the_page(client, world, path, per_page):
+    client.force_login(UserFactory(role="jpo-staff"))
+    before = row_counts()
+    response = client.get(path, {"per_page": per_page})
+    assert response.status_code == 400
+    assert "Rows per page:" in response.content.decode()
+    # The list still shows, at its usual size.
+    assert response.context["table"].paginator.per_page == 25
+    assert row_counts() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", LIST_PAGES)
+@pytest.mark.parametrize("per_page", [1, 100])
+def test_a_page_size_at_either_bound_is_taken(client, world, path, per_page):
+    client.force_login(UserFactory(role="jpo-staff"))
+    response = client.get(path, {"per_page": per_page})
+    assert response.status_code == 200
+    assert response.context["table"].paginator.per_page == per_page
