@@ -21,6 +21,6 @@ def paginate_table(request: HttpRequest, table: Table, *, per_page: int = 25) ->
         errors = [str(_("Rows per page: %(error)s") % {"error": error}) for error in form.errors["per_page"]]
         query = request.GET.copy()
         query.pop("per_page")
-        request.GET = query
+        request.GET = query  # type: ignore[assignment]
     RequestConfig(request, paginate={"per_page": per_page}).configure(table)
     return errors

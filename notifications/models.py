@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import PARTNER_SYSTEM
 from priorities.models import RankingRun
 
+from .targets import public_webhook_url
+
 
 def new_signing_secret() -> str:
     return secrets.token_urlsafe(32)
@@ -28,7 +30,7 @@ class WebhookEndpoint(models.Model):
         verbose_name=_("partner system"),
         limit_choices_to={"groups__name": PARTNER_SYSTEM},
     )
-    url = models.URLField(_("URL"), max_length=500)
+    url = models.URLField(_("URL"), max_length=500, validators=[public_webhook_url])
     description = models.CharField(_("description"), max_length=200, blank=True)
     secret = models.CharField(_("signing secret"), max_length=128, default=new_signing_secret)
     is_active = models.BooleanField(_("active"), default=True)

@@ -23,6 +23,7 @@ from hipoc.queue import enqueue_on_commit
 from priorities.models import RankingRun
 
 from .models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from .targets import InvalidIPAddress, webhook_session
 
 SIGNATURE_HEADER = "X-Hipoc-Signature"
 TIMESTAMP_HEADER = "X-Hipoc-Timestamp"
@@ -116,21 +117,24 @@ def webhook_delivery_attempt(*, delivery_id: int) -> AttemptOutcome:
     started = time.perf_counter()
     status_code = None
     error = ""
+    refused = False
     try:
-        # Redirects are not followed: a notice goes only where staff registered it.
-        answer = requests.post(
-            delivery.endpoint.url,
-            data=body,
-            headers=headers,
-            timeout=settings.WEBHOOK_TIMEOUT_SECONDS,
-            allow_redirects=False,
-        )
+        # The address is checked again here and the connection made to the address checked; redirects are not
+        # followed: a notice goes only where staff registered it.
+        with webhook_session() as session:
+            answer = session.post(delivery.endpoint.url, data=body, headers=headers)
         status_code = answer.status_code
+    except InvalidIPAddress:
+        # Not worth trying again: the address will not become public by waiting.
+        refused = True
+        error = "refused: the address is not public"
     except requests.RequestException as failure:
-        error = f"{type(failure).__name__}: {failure}"[:2000]
+        # The kind of failure only: how a connection failed (reset, refused, timed out at which stage) would let
+        # the log probe what listens where.
+        error = type(failure).__name__
     duration_ms = int((time.perf_counter() - started) * 1000)
     delivered = status_code is not None and 200 <= status_code < 300
-    retryable = not delivered and (status_code is None or status_code in RETRYABLE_STATUS)
+    retryable = not delivered and not refused and (status_code is None or status_code in RETRYABLE_STATUS)
     with transaction.atomic():
         delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery_id)
         delivery.attempt_count += 1

@@ -301,6 +301,9 @@ API_BODY_CACHE_SECONDS = env.int("API_BODY_CACHE_SECONDS", default=24 * 3600)
 # Publication notices to partner systems' webhooks.
 HIPOC_BASE_URL = env("HIPOC_BASE_URL", default="http://127.0.0.1:8000")
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+# Webhooks go to public https addresses only; a development machine may allow http and a receiver on 127.0.0.1.
+WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=False)
+WEBHOOK_ALLOW_LOOPBACK = env.bool("WEBHOOK_ALLOW_LOOPBACK", default=False)
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)
 WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=30)
 

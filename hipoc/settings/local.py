@@ -9,3 +9,7 @@ SECRET_KEY = env("SECRET_KEY", default="hipoc-local-development-key-not-for-prod
 # Serve static files straight from the app folders and node_modules, without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# A partner's receiver played on this machine (tests/notifications/receiver.py, or one started by hand).
+WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=True)
+WEBHOOK_ALLOW_LOOPBACK = env.bool("WEBHOOK_ALLOW_LOOPBACK", default=True)

@@ -20,3 +20,7 @@ STORAGES = {
 
 # The robustness checks add about a second to every run; the tests that check them switch them on.
 RANKING_ROBUSTNESS = False
+
+# A partner's receiver played on this machine (tests/notifications/receiver.py, or one started by hand).
+WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=True)
+WEBHOOK_ALLOW_LOOPBACK = env.bool("WEBHOOK_ALLOW_LOOPBACK", default=True)

@@ -7,6 +7,7 @@ from accounts.roles import PARTNER_SYSTEM
 from hipoc.serializers import StrictSerializerMixin
 
 from ..models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from ..targets import public_webhook_url
 
 
 class WebhookEndpointSerializer(StrictSerializerMixin, serializers.ModelSerializer):
@@ -15,7 +16,12 @@ class WebhookEndpointSerializer(StrictSerializerMixin, serializers.ModelSerializ
         queryset=User.objects.filter(groups__name=PARTNER_SYSTEM),
         help_text="Username of the partner-system account the endpoint belongs to.",
     )
-    url = serializers.URLField(max_length=500)
+    url = serializers.URLField(
+        max_length=500,
+        validators=[public_webhook_url],
+        help_text="An https:// address on the public internet: private, loopback and link-local addresses are "
+        "refused here and again at each delivery.",
+    )
     secret = serializers.CharField(
         read_only=True, help_text="HMAC-SHA256 key the notices are signed with; give it to the partner."
     )

@@ -80,6 +80,12 @@ POISONS = {
         "nul byte": "https://a\x00b",
         "over-long": "https://example.org/" + "x" * 600,
         "list": [],
+        "ftp": "ftp://8.8.8.8/hook",
+        "private address": "https://10.0.0.1/hook",
+        "metadata service": "https://169.254.169.254/latest/meta-data/",
+        "unspecified address": "https://0.0.0.0/hook",
+        "IPv6 unique local": "https://[fc00::1]/hook",
+        "IPv6-mapped link-local": "https://[::ffff:169.254.169.254]/hook",
     },
 }
 REPORT = {
