@@ -103,21 +103,13 @@ class StakeholderNeedSerializer(StrictSerializerMixin, serializers.ModelSerializ
         ]
         read_only_fields = ["id", "report"]
 
-    def record(self, instance: StakeholderNeed | None = None) -> NeedRecord:
-        data = {**self._current(instance), **self.validated_data}
+    def record(self) -> NeedRecord:
+        """A new need's details, as sent."""
+        data = dict(self.validated_data)
         data.pop("status", None)
         return NeedRecord(**data)
 
-    @staticmethod
-    def _current(instance: StakeholderNeed | None) -> dict:
-        if instance is None:
-            return {}
-        return {
-            "country": instance.country,
-            "area": instance.area,
-            "stakeholder_group": instance.stakeholder_group,
-            "description": instance.description,
-            "urgency": instance.urgency,
-            "source": instance.source,
-            "raised_on": instance.raised_on,
-        }
+    def changes(self) -> dict:
+        """The details sent, and only those (a PATCH sends some): the service applies them to the row as it is
+        when locked, not as this request read it."""
+        return {name: value for name, value in self.validated_data.items() if name != "status"}

@@ -155,7 +155,7 @@ class StakeholderNeedViewSet(
         new_status = serializer.validated_data.get("status")
         # Both changes or neither: a refused status change must not leave the edit half-written.
         with transaction.atomic():
-            need = need_update(need=need, by=self.request.user, record=serializer.record(need))
+            need = need_update(need=need, by=self.request.user, changes=serializer.changes())
             if new_status and new_status != need.status:
                 need = need_change_status(need=need, by=self.request.user, status=new_status)
         serializer.instance = need

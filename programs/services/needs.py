@@ -1,7 +1,9 @@
 """Writes to stakeholder needs: recording them, editing them and moving them through their statuses."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -67,9 +69,12 @@ def need_create(*, by: User, record: NeedRecord) -> StakeholderNeed:
 
 
 @transaction.atomic
-def need_update(*, need: StakeholderNeed, by: User, record: NeedRecord) -> StakeholderNeed:
-    """Correct a need's details; one raised in a mission report keeps its source and report."""
+def need_update(*, need: StakeholderNeed, by: User, changes: Mapping[str, Any]) -> StakeholderNeed:
+    """Correct a need's details: the fields in `changes` (of `NeedRecord`) take their new values, the others keep
+    the values the row holds once it is locked — so two people changing different fields at once both keep their
+    change. One raised in a mission report keeps its source and report."""
     locked = StakeholderNeed.objects.select_for_update().get(pk=need.pk)
+    record = NeedRecord(**{**_record_of(locked).__dict__, **changes})
     if locked.report_id is not None:
         record = NeedRecord(**{**record.__dict__, "source": NeedSource.MISSION_REPORT})
     else:

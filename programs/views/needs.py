@@ -62,7 +62,7 @@ def need_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = StakeholderNeedForm(request.POST or None, instance=need)
     if request.method == "POST" and form.is_valid():
         try:
-            need = need_update(need=need, by=request.user, record=form.record())
+            need = need_update(need=need, by=request.user, changes=form.record().__dict__)
             messages.success(request, _("Need updated."))
             return redirect(need)
         except ValidationError as error:
