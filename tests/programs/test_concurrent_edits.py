@@ -26,23 +26,22 @@ def test_concurrent_patches_of_different_fields_keep_both_changes(postgres_only)
         clients[name] = APIClient()
         clients[name].force_authenticate(user)
 
+    def patch(name: str, body: dict, barrier: threading.Barrier, answers: dict) -> None:
+        try:
+            barrier.wait()
+            answers[name] = clients[name].patch(f"/api/v1/needs/{need.pk}/", body, format="json").status_code
+        finally:
+            connection.close()
+
     lost = []
     for round_number in range(ROUNDS):
         urgency = round_number % 5 + 1
         description = f"Examiners need training (round {round_number})."
         barrier = threading.Barrier(2)
-        answers = {}
-
-        def patch(name: str, body: dict) -> None:
-            try:
-                barrier.wait()
-                answers[name] = clients[name].patch(f"/api/v1/needs/{need.pk}/", body, format="json").status_code
-            finally:
-                connection.close()
-
+        answers: dict[str, int] = {}
         threads = [
-            threading.Thread(target=patch, args=("expert", {"urgency": urgency})),
-            threading.Thread(target=patch, args=("staff", {"description": description})),
+            threading.Thread(target=patch, args=("expert", {"urgency": urgency}, barrier, answers)),
+            threading.Thread(target=patch, args=("staff", {"description": description}, barrier, answers)),
         ]
         for thread in threads:
             thread.start()
