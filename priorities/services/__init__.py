@@ -10,6 +10,7 @@ from .profiles import (
 from .reference import policy_load_reference_data, reference_data_load
 from .runs import (
     RECOMPUTE_LOCK,
+    PublishedMeanwhileError,
     RunNotPublishableError,
     code_version,
     ranking_recompute_after_change,
@@ -27,6 +28,7 @@ __all__ = [
     "DEFAULT_PROFILE_SLUG",
     "RECOMPUTE_LOCK",
     "ProfileIdentity",
+    "PublishedMeanwhileError",
     "RunNotPublishableError",
     "code_version",
     "default_profile",

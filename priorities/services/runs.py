@@ -4,6 +4,7 @@ A service queues a task by its name (`hipoc.queue`), so this module never import
 tasks call the services, not the other way round.
 """
 
+import contextlib
 import time
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
@@ -15,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from hipoc.exceptions import ConflictError
@@ -43,6 +45,11 @@ ABANDONED_MARGIN_SECONDS = 300
 
 class RunNotPublishableError(ConflictError):
     """Only a run that succeeded can be published."""
+
+
+class PublishedMeanwhileError(ConflictError):
+    """Another run of the profile was published while this one waited to be: the later request does not silently
+    replace what someone else has just published."""
 
 
 def ranking_time_limit() -> int:
@@ -310,7 +317,9 @@ def ranking_run_execute(*, run_id: int) -> RankingRun:
                 ]
             )
             if run.parameters.get("publish_when_done"):
-                ranking_run_publish(run=run, by=run.created_by)
+                # Someone who published another run while this one finished has the last word: it stays a draft.
+                with contextlib.suppress(PublishedMeanwhileError):
+                    ranking_run_publish(run=run, by=run.created_by)
     except ScoringError as error:
         ranking_run_fail(run_id=run_id, error=error.message)
         raise
@@ -341,12 +350,27 @@ def ranking_runs_fail_abandoned() -> int:
 
 @transaction.atomic
 def ranking_run_publish(*, run: RankingRun, by: User | None = None) -> RankingRun:
-    """Make a succeeded run the one partners see for its profile, in one atomic switch."""
+    """Make a succeeded run the one partners see for its profile, in one atomic switch.
+
+    Publishes of one profile take turns on the profile's row. One that finds, once it has its turn, that another
+    run was published since it began is refused (PublishedMeanwhileError) rather than replacing it unseen."""
+    published = RankingRun.objects.filter(profile_slug=run.profile_slug, is_published=True).values_list("pk", flat=True)
+    seen = list(published)
+    list(WeightProfile.objects.select_for_update().filter(slug=run.profile_slug).values_list("pk", flat=True))
     run = RankingRun.objects.select_for_update().get(pk=run.pk)
     if run.status != RunStatus.SUCCEEDED:
         raise RunNotPublishableError("Only a run that succeeded can be published.")
     if run.is_published:
         return run
+    now_published = list(published.all())
+    if now_published != seen:
+        raise PublishedMeanwhileError(
+            _(
+                "Run %(other)s of this profile was published a moment ago, while this one waited; look at it before "
+                "publishing run %(run)s in its place."
+            )
+            % {"other": now_published[0], "run": run.pk}
+        )
     RankingRun.objects.filter(profile_slug=run.profile_slug, is_published=True).update(is_published=False)
     run.is_published = True
     run.published_at = timezone.now()

@@ -16,7 +16,7 @@ from hipoc.permissions import require
 from ..models import RankingResult, RankingRun, RunStatus
 from ..profiles import DRIVER_LABELS, criterion_label
 from ..selectors import policy_source_names, rank_changes, runs_visible_to
-from ..services import RunNotPublishableError, ranking_run_publish
+from ..services import PublishedMeanwhileError, RunNotPublishableError, ranking_run_publish
 
 RUNS_PER_PAGE = 50
 
@@ -81,6 +81,11 @@ def run_publish_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         ranking_run_publish(run=run, by=request.user)
     except RunNotPublishableError:
         messages.error(request, _("Only a run that succeeded can be published."))
+    except PublishedMeanwhileError as conflict:
+        messages.error(request, str(conflict.message))
+        response = run_list(request)
+        response.status_code = 409
+        return response
     else:
         messages.success(
             request,
