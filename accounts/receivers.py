@@ -3,6 +3,7 @@ and users end what the token authentication remembers."""
 
 import logging
 
+from axes.helpers import get_client_ip_address
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -15,7 +16,10 @@ logger = logging.getLogger("hipoc.auth")
 
 
 def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "?") if request is not None else "?"
+    """The client's address as the lockout reads it (through the trusted proxies, see TRUSTED_PROXY_COUNT)."""
+    if request is None:
+        return "?"
+    return get_client_ip_address(request) or "?"
 
 
 @receiver(user_logged_in, dispatch_uid="hipoc-auth-signed-in")

@@ -115,6 +115,31 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
+
+def client_address_settings(trusted_proxies: int) -> dict:
+    """Where the lockout and the API's throttles read a client's address (django-ipware, DRF's NUM_PROXIES).
+
+    Each of the `trusted_proxies` reverse proxies in front of the app appends the address it received the request
+    from to X-Forwarded-For, so the client is the entry that many places from the right; whatever a client writes
+    into the header itself stands further left and is ignored. With no proxy, REMOTE_ADDR is the client.
+    """
+    if not trusted_proxies:
+        return {"AXES_IPWARE_META_PRECEDENCE_ORDER": ("REMOTE_ADDR",), "AXES_IPWARE_PROXY_COUNT": None}
+    return {
+        "AXES_IPWARE_META_PRECEDENCE_ORDER": ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"),
+        "AXES_IPWARE_PROXY_ORDER": "left-most",
+        # ipware counts the proxies listed in the header, which the nearest one does not list …
+        "AXES_IPWARE_PROXY_COUNT": trusted_proxies - 1,
+        # … and, strict, would give up on a header a client had added to (falling back to the proxy's address,
+        # which every client shares); not strict, it takes the entry the proxies vouch for and ignores the rest.
+        "IPWARE_STRICT": False,
+    }
+
+
+# How many reverse proxies stand in front of the app (the README's deployment has one, terminating TLS).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+globals().update(client_address_settings(TRUSTED_PROXY_COUNT))
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -210,6 +235,8 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
 }
+# The throttles key on the same client address as the lockout (DRF reads X-Forwarded-For with this many proxies).
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
 # Partner systems send "Authorization: Bearer <token>"; tokens are stored hashed and expire only if asked to.
 REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Bearer",

@@ -81,3 +81,47 @@ def test_weak_passwords_are_refused(staff):
         with pytest.raises(ValidationError):
             validate_password(weak, user=staff)
     validate_password("correct horse battery staple", user=staff)
+
+
+# Behind the reverse proxy every request comes from the proxy's address; the client is the one it forwards.
+PROXY = "10.0.0.2"
+
+
+@pytest.fixture
+def behind_proxy(settings):
+    from hipoc.settings.base import client_address_settings
+
+    for name, value in client_address_settings(1).items():
+        setattr(settings, name, value)
+
+
+def sign_in_through_proxy(client, username: str, password: str, forwarded_for: str):
+    return client.post(
+        "/accounts/login/",
+        {"username": username, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+def test_behind_the_proxy_an_attacker_locks_out_only_themselves(client, staff, behind_proxy):
+    from django.test import Client
+
+    # The attacker at 5.5.5.5 forges a different address in front of the one the proxy adds each time.
+    statuses = [
+        sign_in_through_proxy(client, "hanako", "wrong", f"198.51.100.{attempt}, 5.5.5.5").status_code
+        for attempt in range(settings.AXES_FAILURE_LIMIT)
+    ]
+    assert statuses[-1] == 429
+    # The real user, through the same proxy from 6.6.6.6, signs in.
+    real = Client()
+    assert sign_in_through_proxy(real, "hanako", PASSWORD, "6.6.6.6").status_code == 302
+    # Claiming the real user's address does not free the attacker: the proxy's entry is what counts.
+    assert sign_in_through_proxy(Client(), "hanako", PASSWORD, "6.6.6.6, 5.5.5.5").status_code == 429
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"5.5.5.5"}
+
+
+def test_the_sign_in_log_names_the_forwarded_client(client, staff, behind_proxy, caplog):
+    with caplog.at_level(logging.INFO, logger="hipoc.auth"):
+        sign_in_through_proxy(client, "hanako", PASSWORD, "198.51.100.1, 6.6.6.6")
+    assert "sign-in user=hanako address=6.6.6.6" in caplog.text
