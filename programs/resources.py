@@ -7,6 +7,10 @@ from hipoc.spreadsheets import spreadsheet_text
 
 from .models import CooperationArea, NeedStatus, StakeholderGroup, StakeholderNeed
 
+ID_REFUSED = (
+    "An import adds new needs and cannot change existing ones: leave the id column empty (or remove it), and "
+    "change a need on its page or through the API."
+)
 FORMULA_REFUSED = "Spreadsheet formulas are not accepted: write the text without a leading '='."
 
 
@@ -75,10 +79,16 @@ class StakeholderNeedResource(resources.ModelResource):
         self.user = user
         self.validate = validate
 
+    def before_import_row(self, row, **kwargs) -> None:
+        # An import adds needs, as the API's create does; it never reaches an existing one by its id, which would
+        # bypass the rules on its status, its report and who may change it.
+        if str(row.get("id") or "").strip():
+            raise ValueError(ID_REFUSED)
+
     def before_save_instance(self, instance, row, **kwargs) -> None:
         if not instance.pk:
             instance.created_by = self.user
-            instance.status = instance.status or NeedStatus.OPEN
+            instance.status = NeedStatus.OPEN
         instance._history_user = self.user
         if self.validate is not None:
             self.validate(instance)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from countries.models import Country
 
-from ..models import CooperationArea, NeedSource, NeedStatus, StakeholderGroup, StakeholderNeed
+from ..models import CooperationArea, NeedSource, NeedStatus, ReportStatus, StakeholderGroup, StakeholderNeed
 from ..signals import evidence_changed
 
 # Open → being addressed → met or withdrawn; a closed need can be reopened.
@@ -27,6 +27,10 @@ MESSAGE_FUTURE = _("A need cannot be raised in the future.")
 MESSAGE_COUNTRY = _("%(country)s is not an ODA recipient, so it cannot be a partner country.")
 MESSAGE_TRANSITION = _("A need that is %(current)s cannot become %(new)s.")
 MESSAGE_REPORT_SOURCE = _("Needs from a mission report are recorded through the report.")
+MESSAGE_REPORT_CLOSED = _(
+    "This need is part of mission report %(report)s, which is %(status)s: it can change only once the report is "
+    "returned to its author."
+)
 
 
 @dataclass(frozen=True)
@@ -40,14 +44,17 @@ class NeedRecord:
     raised_on: date
 
 
-def validate_need(record: NeedRecord, *, today: date | None = None) -> None:
+def validate_need(record: NeedRecord, *, today: date | None = None, in_report: bool = False) -> None:
+    """The rules every path that writes a need runs (forms, API, import); `in_report` for one raised in a mission
+    report, the only kind whose source is the report."""
     today = today or timezone.localdate()
     errors: dict[str, list] = {}
-    if record.raised_on and record.raised_on > today:
+    # A report's needs are dated by its visit, which the report's own rules bound.
+    if record.raised_on and record.raised_on > today and not in_report:
         errors["raised_on"] = [MESSAGE_FUTURE]
     if record.country and not record.country.is_oda_eligible:
         errors["country"] = [ValidationError(MESSAGE_COUNTRY, params={"country": record.country.name})]
-    if record.source == NeedSource.MISSION_REPORT:
+    if record.source == NeedSource.MISSION_REPORT and not in_report:
         errors["source"] = [MESSAGE_REPORT_SOURCE]
     if errors:
         raise ValidationError(errors)
@@ -76,9 +83,15 @@ def need_update(*, need: StakeholderNeed, by: User, changes: Mapping[str, Any]) 
     locked = StakeholderNeed.objects.select_for_update().get(pk=need.pk)
     record = NeedRecord(**{**_record_of(locked).__dict__, **changes})
     if locked.report_id is not None:
-        record = NeedRecord(**{**record.__dict__, "source": NeedSource.MISSION_REPORT})
-    else:
-        validate_need(record)
+        report = locked.report
+        if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+            raise ValidationError(
+                MESSAGE_REPORT_CLOSED, params={"report": report.pk, "status": report.get_status_display().lower()}
+            )
+        # Where, when and from what a report's need comes is the report's: only what was found can change here.
+        tied = {"source": NeedSource.MISSION_REPORT, "country": report.country, "raised_on": report.visit_end}
+        record = NeedRecord(**{**record.__dict__, **tied})
+    validate_need(record, in_report=locked.report_id is not None)
     for name, value in record.__dict__.items():
         setattr(locked, name, value)
     locked.full_clean()

@@ -43,6 +43,7 @@ MESSAGE_NOT_EDITABLE = _("Only a draft or a returned report can be changed.")
 MESSAGE_NOT_SUBMITTED = _("Only a submitted report can be reviewed.")
 MESSAGE_RETURN_NEEDS_COMMENT = _("Say what the author should change.")
 MESSAGE_NOT_REVIEWED = _("Only a reviewed report can be reopened.")
+MESSAGE_OWN_REPORT = _("You wrote this report: another member of staff reviews it.")
 
 
 class StaleReportError(ConflictError):
@@ -229,6 +230,7 @@ def mission_report_approve(*, report: MissionReport, by: User) -> MissionReport:
     locked = MissionReport.objects.select_for_update().get(pk=report.pk)
     if locked.status != ReportStatus.SUBMITTED:
         raise ValidationError(MESSAGE_NOT_SUBMITTED)
+    _refuse_own(locked, by)
     locked.status = ReportStatus.REVIEWED
     locked.reviewer = by
     locked.reviewed_at = timezone.now()
@@ -239,6 +241,12 @@ def mission_report_approve(*, report: MissionReport, by: User) -> MissionReport:
     return locked
 
 
+def _refuse_own(report: MissionReport, by: User) -> None:
+    """Four eyes: the reviewer of a report is never its author, even one who is both expert and staff."""
+    if report.author_id == by.pk:
+        raise ValidationError(MESSAGE_OWN_REPORT)
+
+
 def _send_back(*, report: MissionReport, by: User, comment: str, expected: str, refusal) -> MissionReport:
     """Return a report to its author with what to change."""
     if not comment.strip():
@@ -246,6 +254,8 @@ def _send_back(*, report: MissionReport, by: User, comment: str, expected: str, 
     locked = MissionReport.objects.select_for_update().get(pk=report.pk)
     if locked.status != expected:
         raise ValidationError(refusal)
+    if expected == ReportStatus.SUBMITTED:
+        _refuse_own(locked, by)
     locked.status = ReportStatus.RETURNED
     locked.reviewer = by
     locked.review_comment = comment.strip()

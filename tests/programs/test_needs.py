@@ -262,3 +262,30 @@ def test_need_history_shows_the_status_change(client, staff):
     assert staff.username in page
     assert "withdrawn" in page
     assert datetime.date.today().isoformat()[:4] in page
+
+
+@pytest.mark.django_db
+def test_an_import_never_reaches_an_existing_need_by_its_id(client, staff):
+    from tests.factories import MissionReportFactory
+
+    report = MissionReportFactory(status="reviewed", reviewer=staff)
+    linked = StakeholderNeedFactory(report=report, source="mission_report", status="met", description="From a report")
+    client.force_login(staff)
+    body = "id," + HEADER
+    body += f"{linked.pk},VNM,enforcement,customs_enforcement,Changed by import,4,survey,2026-05-01\n"
+    response = client.post(reverse("needs-import"), {"file": upload(body), "preview": "1"})
+    assert response.status_code == 400
+    assert "cannot change existing ones" in response.content.decode()
+    client.post(reverse("needs-import"), {"confirm": "1"})
+    linked.refresh_from_db()
+    assert (linked.description, linked.status, linked.source) == ("From a report", "met", "mission_report")
+    assert StakeholderNeed.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_imported_need_starts_open_whatever_its_row_says(client, staff):
+    client.force_login(staff)
+    body = "status," + HEADER + "met,VNM,enforcement,customs_enforcement,Border training,4,survey,2026-05-01\n"
+    assert client.post(reverse("needs-import"), {"file": upload(body), "preview": "1"}).status_code == 200
+    client.post(reverse("needs-import"), {"confirm": "1"})
+    assert StakeholderNeed.objects.get().status == "open"
