@@ -9,6 +9,8 @@ rather than in each view: Django's ValidationError (a service's field-level refu
 
 from collections.abc import Callable
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, JsonResponse
 from rest_framework import exceptions, status
@@ -50,9 +52,19 @@ def service_refusal(error: DjangoValidationError) -> exceptions.ValidationError:
     return exceptions.ValidationError({"non_field_errors": error.messages})
 
 
+class BodyTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+    default_detail = "The request body is larger than this API accepts."
+
+
 def as_api_exception(exc: Exception) -> Exception:
     if isinstance(exc, DjangoValidationError):
         return service_refusal(exc)
+    if isinstance(exc, RequestDataTooBig):
+        return BodyTooLarge(
+            f"The request body is larger than this API accepts ({settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes)."
+        )
     if isinstance(exc, ConflictError):
         return Conflict(str(exc))
     for kind in type(exc).__mro__:

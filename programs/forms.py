@@ -20,7 +20,7 @@ from .models import (
     StakeholderNeed,
 )
 from .services import AssessmentFields, NeedFields, NeedRecord, ProgramFields, ReportFields, validate_report
-from .services.reports import MESSAGE_AREA_TWICE
+from .services.reports import MAX_ROWS_PER_REPORT, MESSAGE_AREA_TWICE
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -166,10 +166,20 @@ class NeedFormSetBase(RowFormSet):
 
 
 AssessmentFormSet = formset_factory(
-    AreaAssessmentForm, formset=AssessmentFormSetBase, extra=1, can_delete=True, max_num=30, validate_max=True
+    AreaAssessmentForm,
+    formset=AssessmentFormSetBase,
+    extra=1,
+    can_delete=True,
+    max_num=MAX_ROWS_PER_REPORT,
+    validate_max=True,
 )
 NeedFormSet = formset_factory(
-    StakeholderNeedRowForm, formset=NeedFormSetBase, extra=1, can_delete=True, max_num=30, validate_max=True
+    StakeholderNeedRowForm,
+    formset=NeedFormSetBase,
+    extra=1,
+    can_delete=True,
+    max_num=MAX_ROWS_PER_REPORT,
+    validate_max=True,
 )
 
 
@@ -217,6 +227,10 @@ class NeedStatusForm(forms.Form):
 
 IMPORT_FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
+# Rows of needs one import takes, and how far an XLSX file (a zip archive) may unpack: both checked before the
+# file is parsed, so that a small file cannot make the server parse millions of rows or gigabytes.
+IMPORT_MAX_ROWS = 1000
+IMPORT_MAX_UNPACKED_BYTES = 20 * 1024 * 1024
 
 
 class NeedImportForm(forms.Form):
@@ -244,7 +258,60 @@ class NeedImportForm(forms.Form):
         kind = IMPORT_FORMATS["." + upload.name.rsplit(".", 1)[-1].lower()]
         if kind == "csv" and b"\x00" in content:
             raise forms.ValidationError(_("The file contains NUL characters; save it again as UTF-8 text."))
+        check_import_size(kind, content)
         return kind, content
+
+
+def _too_many_rows() -> forms.ValidationError:
+    return forms.ValidationError(
+        _("The file has more than %(rows)s rows of needs; split it into smaller files.")
+        % {"rows": f"{IMPORT_MAX_ROWS:,}"}
+    )
+
+
+def check_import_size(kind: str, content: bytes) -> None:
+    """Refuse a file with more than `IMPORT_MAX_ROWS` rows under its header, or an XLSX file that unpacks to more
+    than `IMPORT_MAX_UNPACKED_BYTES`, reading no more of it than it takes to tell."""
+    import csv
+    import io
+    import zipfile
+
+    if kind == "csv":
+        text = io.StringIO(content.decode("utf-8-sig", errors="replace"), newline="")
+        for count, _row in enumerate(csv.reader(text)):
+            if count > IMPORT_MAX_ROWS:
+                raise _too_many_rows()
+        return
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        unpacked = 0
+        for member in archive.infolist():
+            # Read, not the sizes the archive declares, which a crafted file can understate.
+            with archive.open(member) as stream:
+                while chunk := stream.read(64 * 1024):
+                    unpacked += len(chunk)
+                    if unpacked > IMPORT_MAX_UNPACKED_BYTES:
+                        raise forms.ValidationError(
+                            _("The XLSX file unpacks to more than %(size)s MB; save a smaller file.")
+                            % {"size": IMPORT_MAX_UNPACKED_BYTES // (1024 * 1024)}
+                        )
+    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as error:
+        raise forms.ValidationError(
+            _("The file could not be read as %(kind)s: %(error)s") % {"kind": "XLSX", "error": error}
+        ) from None
+    from openpyxl import load_workbook
+
+    try:
+        sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
+        for count, _row in enumerate(sheet.iter_rows(values_only=True)):
+            if count > IMPORT_MAX_ROWS:
+                raise _too_many_rows()
+    except forms.ValidationError:
+        raise
+    except Exception as error:
+        raise forms.ValidationError(
+            _("The file could not be read as %(kind)s: %(error)s") % {"kind": "XLSX", "error": error}
+        ) from None
 
 
 def dataset_from_upload(kind: str, content: bytes):

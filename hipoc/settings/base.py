@@ -234,6 +234,11 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    "DEFAULT_PARSER_CLASSES": [
+        "hipoc.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 # The throttles key on the same client address as the lockout (DRF reads X-Forwarded-For with this many proxies).
 REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT

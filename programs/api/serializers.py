@@ -14,6 +14,7 @@ from ..models import (
     StakeholderNeed,
 )
 from ..services import AssessmentFields, NeedFields, NeedRecord, ReportFields
+from ..services.reports import MAX_ROWS_PER_REPORT
 
 
 class AreaAssessmentSerializer(StrictSerializerMixin, serializers.ModelSerializer):
@@ -44,8 +45,8 @@ class MissionReportSerializer(StrictSerializerMixin, serializers.ModelSerializer
     author = serializers.CharField(source="author.username", read_only=True)
     summary = serializers.CharField(max_length=10000)
     recommendations = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
-    assessments = AreaAssessmentSerializer(many=True, required=False, default=list)
-    needs = ReportNeedSerializer(many=True, required=False, default=list)
+    assessments = AreaAssessmentSerializer(many=True, required=False, default=list, max_length=MAX_ROWS_PER_REPORT)
+    needs = ReportNeedSerializer(many=True, required=False, default=list, max_length=MAX_ROWS_PER_REPORT)
     version = serializers.IntegerField(
         required=False, help_text="The version you read; required when updating, so no one's change is lost."
     )

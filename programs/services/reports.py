@@ -32,6 +32,9 @@ from ..models import (
 from ..signals import evidence_changed
 
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+# Area assessments, and stakeholder needs, one report carries at most (its form, its API and its import alike):
+# a mission covers a handful of areas and meetings, and a bound keeps one request's work bounded.
+MAX_ROWS_PER_REPORT = 30
 
 MESSAGE_END_BEFORE_START = _("The visit cannot end before it starts.")
 MESSAGE_TOO_FAR_AHEAD = _("A visit cannot start more than %(days)d days from today.")

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from accounts.services import api_token_issue
 from notifications.services import webhook_endpoint_register
 from priorities.services import default_profile
-from programs.models import MissionReport
+from programs.models import CooperationArea, MissionReport, StakeholderGroup
 from programs.resources import FORMULA_REFUSED
 from programs.services import mission_report_submit
 from tests.factories import AreaAssessmentFactory, MissionReportFactory, StakeholderNeedFactory, UserFactory
@@ -480,3 +480,120 @@ def test_a_page_size_at_either_bound_is_taken(client, world, path, per_page):
     response = client.get(path, {"per_page": per_page})
     assert response.status_code == 200
     assert response.context["table"].paginator.per_page == per_page
+
+
+# Bounded work per request: each limit at its edge and one past it, nothing written past it.
+
+
+def report_body(rows: int) -> dict:
+    areas = list(CooperationArea.objects.values_list("code", flat=True))
+    groups = list(StakeholderGroup.objects.values_list("code", flat=True))
+    needs = [
+        {
+            "area": areas[i % len(areas)],
+            "stakeholder_group": groups[i % len(groups)],
+            "description": f"n{i}",
+            "urgency": 3,
+        }
+        for i in range(rows)
+    ]
+    return {**REPORT, "needs": needs}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("rows", "status"), [(30, 201), (31, 400)])
+def test_a_report_carries_at_most_thirty_needs_through_the_api(world, rows, status):
+    before = row_counts()
+    response = world["clients"]["expert"].post("/api/v1/mission-reports/", report_body(rows), format="json")
+    assert response.status_code == status
+    if status == 400:
+        assert "needs" in response.json()["errors"]
+        assert row_counts() == before
+
+
+def nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("depth", "too_deep"), [(32, False), (33, True), (50_000, True)])
+def test_json_nested_too_deep_is_a_400_before_any_view_reads_it(world, depth, too_deep):
+    from hipoc.parsers import MAX_JSON_DEPTH
+
+    before = row_counts()
+    body = '{"summary": ' + nested(depth - 1) + "}"
+    response = world["clients"]["expert"].generic("POST", "/api/v1/mission-reports/", body, "application/json")
+    assert response.status_code == 400
+    assert (f"deeper than {MAX_JSON_DEPTH} levels" in response.json()["detail"]) == too_deep
+    assert row_counts() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("over", [0, 1])
+def test_a_body_over_the_limit_is_a_413_in_the_apis_error_shape(world, settings, over):
+    before = row_counts()
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    prefix, suffix = '{"summary": "', '"}'
+    body = prefix + "x" * (limit - len(prefix) - len(suffix) + over) + suffix
+    response = world["clients"]["expert"].generic("POST", "/api/v1/mission-reports/", body, "application/json")
+    if over:
+        assert response.status_code == 413
+        assert response.json()["code"] == "too_large"
+    else:
+        assert response.status_code == 400  # read, and refused field by field
+        assert "errors" in response.json()
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize(("rows", "refused"), [(1000, False), (1001, True)])
+def test_an_import_of_more_than_a_thousand_rows_is_refused_before_parsing(rows, refused):
+    from django import forms
+
+    from programs.forms import check_import_size
+
+    content = (IMPORT_HEADER + GOOD_ROW * rows).encode()
+    if refused:
+        with pytest.raises(forms.ValidationError, match="more than 1,000 rows"):
+            check_import_size("csv", content)
+        with pytest.raises(forms.ValidationError, match="more than 1,000 rows"):
+            check_import_size(
+                "xlsx", xlsx_bytes([IMPORT_HEADER.strip().split(",")] + [GOOD_ROW.strip().split(",")] * rows)
+            )
+    else:
+        check_import_size("csv", content)
+
+
+@pytest.mark.parametrize(("extra", "refused"), [(0, False), (1, True)])
+def test_an_xlsx_that_unpacks_past_the_limit_is_refused_without_parsing(extra, refused):
+    import zipfile
+
+    from django import forms
+
+    from programs.forms import IMPORT_MAX_UNPACKED_BYTES, check_import_size
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/bomb.xml", b"0" * (IMPORT_MAX_UNPACKED_BYTES + extra))
+    content = buffer.getvalue()
+    assert len(content) < 100_000  # small on the wire
+    if refused:
+        with pytest.raises(forms.ValidationError, match="unpacks to more than 20 MB"):
+            check_import_size("xlsx", content)
+    else:
+        # Within the limit, it is then read as a workbook (which this is not).
+        with pytest.raises(forms.ValidationError, match="could not be read as XLSX"):
+            check_import_size("xlsx", content)
+
+
+@pytest.mark.django_db
+def test_a_page_upload_past_the_row_limit_imports_nothing(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(UserFactory(role="jpo-staff"))
+    before = row_counts()
+    content = (IMPORT_HEADER + "x\n" * 100_000).encode()
+    response = client.post("/needs/import/", {"file": SimpleUploadedFile("needs.csv", content), "preview": "1"})
+    assert response.status_code == 400
+    assert "more than 1,000 rows" in response.content.decode()
+    client.post("/needs/import/", {"confirm": "1"})
+    assert row_counts() == before
