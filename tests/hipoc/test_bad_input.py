@@ -167,6 +167,26 @@ def api_cases():
 API_CASES = list(api_cases())
 
 
+@pytest.fixture(autouse=True)
+def server_errors(request):
+    """Count the requests of each case that ended in a server error (Django's got_request_exception), for the
+    summary line CI prints; a case with one fails here as well."""
+    from django.core.signals import got_request_exception
+
+    seen: list[str] = []
+
+    def record(sender, request=None, **kwargs) -> None:
+        seen.append(getattr(request, "path", "?"))
+
+    got_request_exception.connect(record, weak=False, dispatch_uid="bad-input-server-errors")
+    try:
+        yield seen
+    finally:
+        got_request_exception.disconnect(dispatch_uid="bad-input-server-errors")
+        request.node.user_properties.append(("server_errors", len(seen)))
+    assert seen == [], f"server errors on {seen}"
+
+
 def row_counts() -> dict[str, int]:
     return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
 
