@@ -82,16 +82,16 @@ def need_update(*, need: StakeholderNeed, by: User, changes: Mapping[str, Any]) 
     change. One raised in a mission report keeps its source and report."""
     locked = StakeholderNeed.objects.select_for_update().get(pk=need.pk)
     record = NeedRecord(**{**_record_of(locked).__dict__, **changes})
-    if locked.report_id is not None:
-        report = locked.report
-        if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+    report = locked.report
+    if report is not None:
+        if report.status not in (ReportStatus.DRAFT.value, ReportStatus.RETURNED.value):
             raise ValidationError(
                 MESSAGE_REPORT_CLOSED, params={"report": report.pk, "status": report.get_status_display().lower()}
             )
         # Where, when and from what a report's need comes is the report's: only what was found can change here.
         tied = {"source": NeedSource.MISSION_REPORT, "country": report.country, "raised_on": report.visit_end}
         record = NeedRecord(**{**record.__dict__, **tied})
-    validate_need(record, in_report=locked.report_id is not None)
+    validate_need(record, in_report=report is not None)
     for name, value in record.__dict__.items():
         setattr(locked, name, value)
     locked.full_clean()
