@@ -81,10 +81,13 @@ def need_update(*, need: StakeholderNeed, by: User, changes: Mapping[str, Any]) 
     the values the row holds once it is locked — so two people changing different fields at once both keep their
     change. One raised in a mission report keeps its source and report."""
     locked = StakeholderNeed.objects.select_for_update().get(pk=need.pk)
-    record = NeedRecord(**{**_record_of(locked).__dict__, **changes})
+    current = _record_of(locked)
+    record = NeedRecord(**{**current.__dict__, **changes})
     report = locked.report
     if report is not None:
-        if report.status not in (ReportStatus.DRAFT.value, ReportStatus.RETURNED.value):
+        # Sending a closed report's need its own values changes nothing (a status change comes with them).
+        closed = report.status not in (ReportStatus.DRAFT.value, ReportStatus.RETURNED.value)
+        if closed and record != current:
             raise ValidationError(
                 MESSAGE_REPORT_CLOSED, params={"report": report.pk, "status": report.get_status_display().lower()}
             )

@@ -130,3 +130,14 @@ def test_self_approval_is_refused_on_the_review_page_too(client, expert_and_staf
     response = client.post(reverse("report-review", args=[report.pk]), {"decision": "approve"}, follow=True)
     assert "another member of staff reviews it" in response.content.decode()
     assert MissionReport.objects.get(pk=report.pk).status == "submitted"
+
+
+@pytest.mark.django_db
+def test_staff_still_move_a_closed_reports_need_through_its_statuses():
+    _report, need = report_with_need("reviewed")
+    response = api_as(UserFactory(role="jpo-staff")).patch(
+        f"/api/v1/needs/{need.pk}/", {"status": "met"}, format="json"
+    )
+    assert response.status_code == 200
+    need.refresh_from_db()
+    assert (need.status, need.description) == ("met", "Examiners need training.")
