@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +48,7 @@ MESSAGE_NOT_SUBMITTED = _("Only a submitted report can be reviewed.")
 MESSAGE_RETURN_NEEDS_COMMENT = _("Say what the author should change.")
 MESSAGE_NOT_REVIEWED = _("Only a reviewed report can be reopened.")
 MESSAGE_OWN_REPORT = _("You wrote this report: another member of staff reviews it.")
+MESSAGE_GONE = _("This report was deleted a moment ago.")
 
 
 class StaleReportError(ConflictError):
@@ -197,7 +199,7 @@ def mission_report_update(
     needs: Sequence[NeedFields] = (),
 ) -> MissionReport:
     """Save changes to a draft or returned report made from the copy at `version`."""
-    locked = MissionReport.objects.select_for_update().get(pk=report.pk)
+    locked = _locked(report)
     if locked.version != version:
         raise StaleReportError(MESSAGE_STALE)
     if locked.status not in EDITABLE:
@@ -215,7 +217,7 @@ def mission_report_update(
 @transaction.atomic
 def mission_report_submit(*, report: MissionReport, by: User) -> MissionReport:
     """Send a draft or returned report to staff for review; an empty report is refused."""
-    locked = MissionReport.objects.select_for_update().get(pk=report.pk)
+    locked = _locked(report)
     if locked.status not in EDITABLE:
         raise ValidationError(MESSAGE_NOT_EDITABLE)
     if not locked.assessments.exists() and not locked.needs.exists():
@@ -230,7 +232,7 @@ def mission_report_submit(*, report: MissionReport, by: User) -> MissionReport:
 @transaction.atomic
 def mission_report_approve(*, report: MissionReport, by: User) -> MissionReport:
     """Accept a submitted report: its assessments and needs now count in the ranking."""
-    locked = MissionReport.objects.select_for_update().get(pk=report.pk)
+    locked = _locked(report)
     if locked.status != ReportStatus.SUBMITTED:
         raise ValidationError(MESSAGE_NOT_SUBMITTED)
     _refuse_own(locked, by)
@@ -244,6 +246,15 @@ def mission_report_approve(*, report: MissionReport, by: User) -> MissionReport:
     return locked
 
 
+def _locked(report: MissionReport) -> MissionReport:
+    """The report, locked for this transaction; one deleted meanwhile (by its author, in another request) is a
+    404, as if it had never been found."""
+    try:
+        return MissionReport.objects.select_for_update().get(pk=report.pk)
+    except MissionReport.DoesNotExist:
+        raise Http404(MESSAGE_GONE) from None
+
+
 def _refuse_own(report: MissionReport, by: User) -> None:
     """Four eyes: the reviewer of a report is never its author, even one who is both expert and staff."""
     if report.author_id == by.pk:
@@ -254,7 +265,7 @@ def _send_back(*, report: MissionReport, by: User, comment: str, expected: str, 
     """Return a report to its author with what to change."""
     if not comment.strip():
         raise ValidationError({"review_comment": [MESSAGE_RETURN_NEEDS_COMMENT]})
-    locked = MissionReport.objects.select_for_update().get(pk=report.pk)
+    locked = _locked(report)
     if locked.status != expected:
         raise ValidationError(refusal)
     if expected == ReportStatus.SUBMITTED:
@@ -288,7 +299,7 @@ def mission_report_reopen(*, report: MissionReport, by: User, comment: str) -> M
 
 @transaction.atomic
 def mission_report_delete(*, report: MissionReport, by: User) -> None:
-    locked = MissionReport.objects.select_for_update().get(pk=report.pk)
+    locked = _locked(report)
     if locked.status not in EDITABLE:
         raise ValidationError(MESSAGE_NOT_EDITABLE)
     locked.needs.all().delete()

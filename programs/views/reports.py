@@ -208,7 +208,12 @@ def report_reopen(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def report_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(MissionReport, pk=pk)
     require(request, "programs.remove_report", report)
-    mission_report_delete(report=report, by=request.user)
+    try:
+        mission_report_delete(report=report, by=request.user)
+    except ValidationError as error:
+        # Submitted meanwhile (in another tab or request): it is no longer a draft to delete.
+        messages.error(request, " ".join(error.messages))
+        return redirect(report)
     messages.success(request, _("Report deleted."))
     return redirect(reverse("report-list"))
 

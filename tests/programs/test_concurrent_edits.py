@@ -52,3 +52,42 @@ def test_concurrent_patches_of_different_fields_keep_both_changes(postgres_only)
         if (stored.urgency, stored.description) != (urgency, description):
             lost.append(round_number)
     assert lost == []
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_deleting_and_submitting_a_draft_at_once_ends_in_clear_answers(postgres_only):
+    """One request wins; the other is told the report is gone (404) or no longer a draft (400) — never a 500."""
+    from priorities.services import reference_data_load
+    from programs.models import MissionReport
+    from tests.factories import AreaAssessmentFactory, MissionReportFactory
+
+    reference_data_load()
+    author = UserFactory(role="expert")
+    client = APIClient()
+    client.force_authenticate(author)
+
+    def act(kind: str, report_id: int, barrier: threading.Barrier, answers: dict) -> None:
+        try:
+            barrier.wait()
+            if kind == "delete":
+                answers[kind] = client.delete(f"/api/v1/mission-reports/{report_id}/").status_code
+            else:
+                answers[kind] = client.post(f"/api/v1/mission-reports/{report_id}/submit/").status_code
+        finally:
+            connection.close()
+
+    for _round in range(6):
+        report = MissionReportFactory(author=author)
+        AreaAssessmentFactory(report=report)
+        barrier = threading.Barrier(2)
+        answers: dict[str, int] = {}
+        threads = [
+            threading.Thread(target=act, args=(kind, report.pk, barrier, answers)) for kind in ("delete", "submit")
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert answers in ({"delete": 204, "submit": 404}, {"submit": 200, "delete": 400}), answers
+        exists = MissionReport.objects.filter(pk=report.pk).exists()
+        assert exists == (answers["submit"] == 200)
