@@ -23,7 +23,7 @@ from hipoc.queue import enqueue_on_commit
 from priorities.models import RankingRun
 
 from .models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
-from .targets import InvalidIPAddress, webhook_session
+from .targets import InvalidIPAddress, scheme_allowed, webhook_session
 
 SIGNATURE_HEADER = "X-Hipoc-Signature"
 TIMESTAMP_HEADER = "X-Hipoc-Timestamp"
@@ -121,13 +121,16 @@ def webhook_delivery_attempt(*, delivery_id: int) -> AttemptOutcome:
     try:
         # The address is checked again here and the connection made to the address checked; redirects are not
         # followed: a notice goes only where staff registered it.
+        if not scheme_allowed(delivery.endpoint.url):
+            # Registered while http was allowed (a development setting): not sent in the clear now.
+            raise InvalidIPAddress(delivery.endpoint.url)
         with webhook_session() as session:
             answer = session.post(delivery.endpoint.url, data=body, headers=headers)
         status_code = answer.status_code
     except InvalidIPAddress:
         # Not worth trying again: the address will not become public by waiting.
         refused = True
-        error = "refused: the address is not public"
+        error = "refused: not a public https address"
     except requests.RequestException as failure:
         # The kind of failure only: how a connection failed (reset, refused, timed out at which stage) would let
         # the log probe what listens where.

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from requests_hardened import Config, HTTPSession
 from requests_hardened.ip_filter import InvalidIPAddress
 
-__all__ = ["InvalidIPAddress", "public_webhook_url", "webhook_session"]
+__all__ = ["InvalidIPAddress", "public_webhook_url", "scheme_allowed", "webhook_session"]
 
 
 def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
@@ -49,11 +49,15 @@ def _addresses(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.I
     return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in found]
 
 
+def scheme_allowed(url: str) -> bool:
+    """https, or http where `WEBHOOK_ALLOW_HTTP` allows it."""
+    return urlsplit(url).scheme in (("https", "http") if settings.WEBHOOK_ALLOW_HTTP else ("https",))
+
+
 def public_webhook_url(url: str) -> None:
     """Refuse a webhook URL that is not https (unless allowed) or that names a non-public address."""
     parts = urlsplit(url)
-    allowed = ("https", "http") if settings.WEBHOOK_ALLOW_HTTP else ("https",)
-    if parts.scheme not in allowed:
+    if not scheme_allowed(url):
         raise ValidationError(_("Use an https:// address."), code="scheme")
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)

@@ -108,8 +108,21 @@ def test_delivery_checks_the_address_again_and_logs_only_the_refusal(settings):
     attempt = WebhookAttempt.objects.get()
     assert attempt.delivery.status == "failed"
     assert attempt.status_code is None
-    assert attempt.error == "refused: the address is not public"
+    assert attempt.error == "refused: not a public https address"
     assert str(receiver.url.split(":")[-1].split("/")[0]) not in attempt.error
+
+
+@pytest.mark.django_db
+def test_an_http_endpoint_is_not_sent_to_once_http_is_no_longer_allowed(settings):
+    seed(reports=20, needs=10, countries=5)
+    run = computed_run(publish=False)
+    with webhook_receiver([204]) as receiver:
+        WebhookEndpoint.objects.create(partner=UserFactory(role="partner-system"), url=receiver.url)
+        settings.WEBHOOK_ALLOW_HTTP = False
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            ranking_run_publish(run=run)
+    assert receiver.received == []
+    assert WebhookAttempt.objects.get().error == "refused: not a public https address"
 
 
 @pytest.mark.django_db
