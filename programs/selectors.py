@@ -43,7 +43,9 @@ def history_changes(instance, *, names: dict | None = None, hidden: tuple[str, .
     records = list(instance.history.select_related("history_user").order_by("-history_date"))
     model = type(instance)
     entries = []
-    for older, record in zip([*records[1:], None], records, strict=True):
+    # Each record against the one before it; the oldest (and an object whose history was never recorded, as a
+    # bulk-loaded one) has nothing to compare with.
+    for older, record in zip([*records[1:], None][: len(records)], records, strict=True):
         delta = record.diff_against(older).changes if older else []
         entries.append(
             {

@@ -278,3 +278,17 @@ def test_expert_list_shows_only_their_reports(client, owner, report):
     assert "My reports" in page
     assert reverse("report-detail", args=[report.pk]) in page
     assert reverse("report-detail", args=[other.pk]) not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["report", "need"])
+def test_a_record_without_history_rows_shows_its_history_page(client, kind):
+    """Records loaded in bulk, as the demo data is, have no history rows; their History page still opens."""
+    from tests.factories import MissionReportFactory, StakeholderNeedFactory, UserFactory
+
+    record = MissionReportFactory() if kind == "report" else StakeholderNeedFactory()
+    record.history.all().delete()
+    client.force_login(UserFactory(role="jpo-staff"))
+    response = client.get(f"/{kind}s/{record.pk}/history/")
+    assert response.status_code == 200
+    assert "No changes recorded" in response.content.decode()
