@@ -1,5 +1,8 @@
 """Forms for the experts' workflow. They parse and show errors; the services decide."""
 
+import csv
+import io
+import zipfile
 from typing import TYPE_CHECKING
 
 from django import forms
@@ -272,10 +275,6 @@ def _too_many_rows() -> forms.ValidationError:
 def check_import_size(kind: str, content: bytes) -> None:
     """Refuse a file with more than `IMPORT_MAX_ROWS` rows under its header, or an XLSX file that unpacks to more
     than `IMPORT_MAX_UNPACKED_BYTES`, reading no more of it than it takes to tell."""
-    import csv
-    import io
-    import zipfile
-
     if kind == "csv":
         text = io.StringIO(content.decode("utf-8-sig", errors="replace"), newline="")
         for count, _row in enumerate(csv.reader(text)):

@@ -195,13 +195,11 @@ def _decode(
             return np.zeros(rows, dtype=int)
         return np.minimum((uniforms[:, named[name][0]] * count).astype(int), count - 1)
 
+    # `method_combinations` lists every normalisation with every aggregation, normalisation first.
     combinations = method_combinations(method)
-    norms = list(dict.fromkeys(norm for norm, _ in combinations))
-    methods = list(dict.fromkeys(name for _, name in combinations))
-    norm_index = pick("normalization", len(norms))
-    method_index = pick("aggregation", len(methods))
-    lookup = {pair: index for index, pair in enumerate(combinations)}
-    combination = np.array([lookup[(norms[n], methods[m])] for n, m in zip(norm_index, method_index, strict=True)])
+    methods = len({name for _, name in combinations})
+    norms = len(combinations) // methods
+    combination = pick("normalization", norms) * methods + pick("aggregation", methods)
     top_k_choices = np.array(sorted(set(method.top_k_choices)) or [method.top_k])
     top_k = top_k_choices[pick("top_k_areas", top_k_choices.size)]
     reading = pick("recency_half_life_days", len(readings))
