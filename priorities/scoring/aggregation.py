@@ -165,6 +165,13 @@ def contributions(aggregated: np.ndarray, weights: np.ndarray, method: str = WAM
     present = ~np.isnan(aggregated)
     totals = present.astype(float) @ weights
     share = np.where(present, weights, 0.0) / np.where(totals > 0, totals, np.nan)[..., None]
+    return np.where(present, share * contribution_terms(aggregated, method), 0.0)
+
+
+def contribution_terms(aggregated: np.ndarray, method: str = WAM) -> np.ndarray:
+    """The term of each value that its weight share multiplies in `contributions`: the value, or its logarithm for
+    the geometric mean; 0 where the value is missing."""
+    present = ~np.isnan(aggregated)
     if method == WGM:
-        return np.where(present, share * np.log(np.where(present, aggregated, 1.0)), 0.0)
-    return np.where(present, share * np.where(present, aggregated, 0.0), 0.0)
+        return np.where(present, np.log(np.where(present, aggregated, 1.0)), 0.0)
+    return np.where(present, aggregated, 0.0)

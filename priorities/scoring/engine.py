@@ -251,23 +251,17 @@ def _drawn_with(setup: Reading, noise: np.ndarray) -> np.ndarray:
     criteria), held within their goalposts."""
     columns = setup.columns
     estimates = setup.estimates
-    drawn = estimates.mean[:, columns] + estimates.standard_error[:, columns] * noise
+    drawn = estimates.standard_error[:, columns] * noise
+    drawn += estimates.mean[:, columns]
     low = np.where(np.isnan(setup.low[columns]), -np.inf, setup.low[columns])
     high = np.where(np.isnan(setup.high[columns]), np.inf, setup.high[columns])
-    return np.clip(drawn, low, high)
+    return np.clip(drawn, low, high, out=drawn)
 
 
 def _draw_columns(setup: Reading, rng: np.random.Generator, count: int) -> tuple[np.ndarray, np.ndarray]:
     """`count` draws (count × pairs × drawn criteria) of the evidence criteria, and the noise they were drawn with."""
     noise = rng.standard_normal((count, setup.values.shape[0], setup.columns.size))
     return _drawn_with(setup, noise), noise
-
-
-def _draw_values(setup: Reading, rng: np.random.Generator, count: int) -> np.ndarray:
-    """`count` draws of every pair's values: the evidence criteria drawn, the other criteria as they are."""
-    draws = np.broadcast_to(setup.values, (count, *setup.values.shape)).copy()
-    draws[..., setup.columns] = _draw_columns(setup, rng, count)[0]
-    return draws
 
 
 def _own_evidence(setup: Reading, noise: np.ndarray) -> np.ndarray:
@@ -341,29 +335,62 @@ def _top_k(setup: Reading, pair_scores: np.ndarray, top_k: int) -> tuple[np.ndar
 
 
 def _expected_country_scores(setup: Reading, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Each country's expected top-k score over draws of the evidence, and each criterion's part in it."""
+    """Each country's expected top-k score over draws of the evidence, and each criterion's part in it.
+
+    A criterion's part in a pair's score is its weighted term over the pair's weight total (`contributions`), and a
+    country's part is the mean over its chosen areas: so the criteria not drawn need only each pair's sum, over
+    the draws, of how much it counted in its country's score divided by its weight total; the drawn criteria need
+    that weight times their drawn term.
+    """
     problem, method = setup.problem, setup.method
     draws = method.evidence_draws if setup.drawn.any() else 0
-    countries, criteria = problem.country_count, len(problem.criteria)
-    score_total = np.zeros(countries)
-    contribution_total = np.zeros((countries, criteria))
+    norm, method_name = method.normalization, method.aggregation
+    scale = setup.scales[norm]
+    columns = setup.columns if draws else np.array([], dtype=int)
+    weights = setup.weights
+    shared = setup.shared(norm, method_name)
+    shared_terms = aggregation.contribution_terms(shared, method_name)
+    shared_weights = np.where(np.isnan(shared), 0.0, weights)
+    shared_weights[:, columns] = 0.0
+    shared_total = shared_weights.sum(axis=1)
+    pair_index = (problem.country_of_pair, problem.area_of_pair)
+    score_total = np.zeros(problem.country_count)
+    counted_weight = np.zeros(shared.shape[0])
+    drawn_parts = np.zeros((shared.shape[0], columns.size))
     counted = 0
     for start in range(0, max(draws, 1), DRAW_CHUNK):
         count = min(DRAW_CHUNK, draws - start) if draws else 1
-        values = _draw_values(setup, rng, count) if draws else setup.values[None]
-        weights = np.broadcast_to(setup.weights, (count, criteria))
-        scores, combined = _pair_scores(setup, values, weights, method.normalization, method.aggregation)
+        prepared = None
+        totals = np.broadcast_to(shared_total, (count, shared.shape[0]))
+        if draws:
+            drawn = _draw_columns(setup, rng, count)[0]
+            prepared = aggregation.aggregated_values(
+                normalization.apply(normalization.subset(scale, columns), drawn),
+                method_name,
+                scale.lower[columns],
+                scale.upper[columns],
+            )
+            totals = totals + (~np.isnan(prepared)) @ weights[columns]
+        scores = aggregation.combine_drawn(
+            shared, prepared, columns, weights[None], method_name, scale.lower, scale.upper
+        )
         country_scores, order, present = _top_k(setup, scores, method.top_k)
-        parts = aggregation.contributions(combined, setup.weights, method.aggregation)
-        grid = np.zeros((count, countries, problem.area_count, criteria))
-        grid[:, problem.country_of_pair, problem.area_of_pair] = parts
-        chosen = np.take_along_axis(grid, order[..., None], axis=2)
-        shares = np.where(present[..., None], chosen, 0.0).sum(axis=2) / np.maximum(present.sum(axis=-1), 1)[..., None]
+        # How much each pair counted in its country's score in each draw: 1/n for each of the n areas chosen.
+        chosen = np.zeros((count, problem.country_count, problem.area_count))
+        np.put_along_axis(chosen, order, present / np.maximum(present.sum(axis=-1), 1)[..., None], axis=-1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(totals > 0, chosen[:, pair_index[0], pair_index[1]] / totals, 0.0)
+        counted_weight += share.sum(axis=0)
+        if prepared is not None:
+            drawn_parts += np.einsum("dp,dpc->pc", share, aggregation.contribution_terms(prepared, method_name))
         score_total += np.nan_to_num(country_scores).sum(axis=0)
-        contribution_total += shares.sum(axis=0)
         counted += count
+    pair_parts = counted_weight[:, None] * shared_weights * shared_terms
+    pair_parts[:, columns] = drawn_parts * weights[columns]
+    per_country = np.zeros((problem.country_count, len(problem.criteria)))
+    np.add.at(per_country, problem.country_of_pair, pair_parts)
     country_score = np.where(setup.ranked, score_total / counted, np.nan)
-    contributions = np.where(setup.ranked[:, None], contribution_total / counted, np.nan)
+    contributions = np.where(setup.ranked[:, None], per_country / counted, np.nan)
     if method.aggregation == aggregation.WGM:
         # The draws' log parts add up to the mean log of the chosen areas' scores, not to the log of the expected
         # score: each criterion keeps its share of them, scaled to add up to ln(score).

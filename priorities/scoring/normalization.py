@@ -17,6 +17,47 @@ PERCENTILE = "percentile"
 NORMALIZATIONS = (MIN_MAX, Z_SCORE, PERCENTILE)
 
 
+# A percentile scale looks values up among its reference values in a table of this many equal buckets per
+# reference value: a value whose bucket holds no reference value is placed in one step, the rest by binary search.
+BUCKETS_PER_LEVEL = 16
+
+
+@dataclass(frozen=True)
+class Levels:
+    """A criterion's distinct reference values (sorted), how many reference values lie below each and how many
+    equal it, with a bucket table over their range."""
+
+    distinct: np.ndarray
+    below: np.ndarray
+    tied: np.ndarray
+    edges: np.ndarray
+    edge_positions: np.ndarray
+
+    @classmethod
+    def of(cls, values: np.ndarray) -> "Levels":
+        distinct, counts = np.unique(values, return_counts=True)
+        buckets = BUCKETS_PER_LEVEL * distinct.size if distinct.size > 1 else 0
+        edges = np.linspace(distinct[0], distinct[-1], buckets + 1) if buckets else np.empty(0)
+        return cls(distinct, np.cumsum(counts) - counts, counts, edges, np.searchsorted(distinct, edges, side="left"))
+
+    def positions(self, values: np.ndarray) -> np.ndarray:
+        """How many distinct reference values lie below each value (finite values), as
+        `np.searchsorted(distinct, values, side="left")` gives, but mostly without the binary search."""
+        buckets = self.edges.size - 1
+        if buckets < 1:
+            return np.searchsorted(self.distinct, values, side="left")
+        low, high = self.edges[0], self.edges[-1]
+        with np.errstate(invalid="ignore"):
+            bucket = np.clip(((values - low) * (buckets / (high - low))).astype(np.intp), 0, buckets - 1)
+        start, end = self.edge_positions[bucket], self.edge_positions[bucket + 1]
+        # A value in [edge b, edge b+1) has as many reference values below it as edge b when none lies between.
+        placed = (start == end) & (self.edges[bucket] <= values) & (values < self.edges[bucket + 1])
+        positions = np.where(values < low, 0, np.where(values > high, self.distinct.size, start))
+        rest = ~placed & (values >= low) & (values <= high)
+        positions[rest] = np.searchsorted(self.distinct, values[rest], side="left")
+        return positions
+
+
 @dataclass(frozen=True)
 class Scale:
     """A fitted normalisation. `lower` and `upper` are the ends of the normalised scale per criterion: 0 and 1 for
@@ -27,16 +68,15 @@ class Scale:
     is_cost: np.ndarray
     centre: np.ndarray  # min-max: the oriented lower goalpost; z-score: the mean
     spread: np.ndarray  # min-max: the oriented goalposts' span; z-score: the standard deviation
-    # Percentile: per criterion, its distinct reference values (sorted), how many reference values lie below each
-    # and how many equal it.
-    reference: tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]
+    reference: tuple[Levels | None, ...]  # percentile: each criterion's reference values (None: it has none)
     lower: np.ndarray
     upper: np.ndarray
 
 
 def _orient(matrix: np.ndarray, is_cost: np.ndarray) -> np.ndarray:
-    """Turn cost criteria into benefit criteria by negation, so that more is always better."""
-    return np.where(is_cost, -matrix, matrix)
+    """Turn cost criteria into benefit criteria by negation, so that more is always better (the matrix itself
+    when every criterion is a benefit)."""
+    return np.where(is_cost, -matrix, matrix) if is_cost.any() else matrix
 
 
 def _column_range(oriented: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -84,8 +124,8 @@ def fit(
         return Scale(method, is_cost, mean, deviation, (), np.nan_to_num(lower), np.nan_to_num(upper))
     levels = []
     for column in range(columns):
-        distinct, counts = np.unique(oriented[~np.isnan(oriented[:, column]), column], return_counts=True)
-        levels.append((distinct, np.cumsum(counts) - counts, counts))
+        present = oriented[~np.isnan(oriented[:, column]), column]
+        levels.append(Levels.of(present) if present.size else None)
     return Scale(method, is_cost, zeros, ones, tuple(levels), zeros, ones)
 
 
@@ -105,31 +145,35 @@ def subset(scale: Scale, columns: np.ndarray) -> Scale:
 def apply(scale: Scale, matrix: np.ndarray) -> np.ndarray:
     """Normalise values of the scale's criteria (last axis); any leading shape."""
     oriented = _orient(np.asarray(matrix, dtype=float), scale.is_cost)
-    if scale.method == MIN_MAX:
-        with np.errstate(invalid="ignore", divide="ignore"):
-            scaled = np.clip((oriented - scale.centre) / np.where(scale.spread > 0, scale.spread, 1.0), 0.0, 1.0)
-        # A criterion with one value everywhere carries no information: it sits in the middle of the scale.
-        return np.where(np.isnan(oriented), np.nan, np.where(scale.spread > 0, scaled, 0.5))
-    if scale.method == Z_SCORE:
-        standardised = (oriented - scale.centre) / np.where(scale.spread > 0, scale.spread, 1.0)
-        return np.where(np.isnan(oriented), np.nan, np.where(scale.spread > 0, standardised, 0.0))
+    if scale.method in (MIN_MAX, Z_SCORE):
+        spread = scale.spread > 0
+        # Missing values stay missing through the arithmetic and the clip.
+        result = (oriented - scale.centre) / np.where(spread, scale.spread, 1.0)
+        if scale.method == MIN_MAX:
+            np.clip(result, 0.0, 1.0, out=result)
+        if not spread.all():
+            # A criterion with one value everywhere carries no information: it sits in the middle of the scale.
+            flat = ~spread
+            result[..., flat] = np.where(np.isnan(oriented[..., flat]), np.nan, 0.5 if scale.method == MIN_MAX else 0.0)
+        return result
     result = np.full(oriented.shape, np.nan)
-    for column, (distinct, below_level, tied_level) in enumerate(scale.reference):
+    for column, levels in enumerate(scale.reference):
+        if levels is None:
+            continue
         values = oriented[..., column]
         present = ~np.isnan(values)
-        count = int(tied_level.sum())
-        if count == 0:
-            continue
+        count = int(levels.tied.sum())
         if count == 1:
             result[..., column] = np.where(present, 0.5, np.nan)
             continue
         # Mid-rank among the reference values, scaled to [0, 1]: a reference value beats the others below it and
         # half of those tied with it; a value between reference values sits half a place below the next one up.
-        position = np.searchsorted(distinct, np.where(present, values, 0.0), side="left")
+        position = levels.positions(np.where(present, values, 0.0))
+        distinct = levels.distinct
         inside = np.minimum(position, distinct.size - 1)
         exact = (position < distinct.size) & (distinct[inside] == values)
-        below = np.where(position < distinct.size, below_level[inside], count)
-        mid_rank = (below + np.where(exact, 0.5 * tied_level[inside], 0.0) - 0.5) / (count - 1)
+        below = np.where(position < distinct.size, levels.below[inside], count)
+        mid_rank = (below + np.where(exact, 0.5 * levels.tied[inside], 0.0) - 0.5) / (count - 1)
         result[..., column] = np.where(present, np.clip(mid_rank, 0.0, 1.0), np.nan)
     return result
 

@@ -7,7 +7,7 @@ from hypothesis.extra.numpy import arrays
 
 from priorities.scoring import Criterion, DecisionProblem, Method, evaluate
 from priorities.scoring.aggregation import aggregate
-from priorities.scoring.normalization import normalize
+from priorities.scoring.normalization import Levels, normalize
 
 values = st.floats(min_value=0, max_value=100, allow_nan=False, allow_infinity=False)
 
@@ -92,3 +92,13 @@ def test_scores_stay_in_range_for_bounded_methods(case):
     for method in ("wam", "topsis"):
         scores = aggregate(normalized, weights / weights.sum(), method)
         assert np.all((scores >= -1e-12) & (scores <= 1 + 1e-12))
+
+
+@given(
+    arrays(float, st.integers(1, 40), elements=st.sampled_from([0.0, 1.0, 1.5, 2.25, 5.0]) | values),
+    arrays(float, st.integers(1, 60), elements=st.floats(min_value=-10, max_value=110) | st.sampled_from([1.0, 5.0])),
+)
+def test_a_percentile_scales_lookup_places_every_value_as_binary_search_does(reference, queries):
+    levels = Levels.of(reference)
+    queries = np.concatenate([queries, levels.distinct, levels.edges])
+    assert np.array_equal(levels.positions(queries), np.searchsorted(levels.distinct, queries, side="left"))
