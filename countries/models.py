@@ -2,8 +2,9 @@
 
 import math
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -99,19 +100,95 @@ class CountryGroup(models.Model):
         return self.name
 
 
-class Indicator(models.Model):
-    """A context indicator kept as a yearly time series, e.g. patent filings or GDP per capita."""
+# World Bank series codes are dotted (IP.PAT.RESD); HIPOC's own may use hyphens and underscores.
+INDICATOR_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+validate_indicator_code = RegexValidator(
+    INDICATOR_CODE_PATTERN,
+    _("Use letters, digits, dots, hyphens and underscores, starting with a letter or digit."),
+    code="invalid_indicator_code",
+)
 
-    code = models.SlugField(_("code"), max_length=60, unique=True)
+
+class IndicatorFileFormat(models.TextChoices):
+    """The layouts an indicator file may come in."""
+
+    SHIPPED = "shipped", _("Shipped reference data")
+    WORLD_BANK_CSV = "world_bank_csv", _("World Bank download (CSV)")
+    WORLD_BANK_METADATA = "world_bank_metadata", _("World Bank indicator metadata (CSV)")
+    WORLD_BANK_JSON = "world_bank_json", _("World Bank API v2 (JSON)")
+    LONG_TABLE = "long_table", _("Long table (CSV or XLSX)")
+
+
+class IndicatorImport(models.Model):
+    """One file of indicator values as it was read: what it was, who brought it in and what it changed. Every
+    indicator and every value names the import it last came from."""
+
+    Format = IndicatorFileFormat
+
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_format = models.CharField(_("format"), max_length=20, choices=IndicatorFileFormat.choices)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="indicator_imports",
+        verbose_name=_("imported by"),
+    )
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    created = models.PositiveIntegerField(_("values added"), default=0)
+    updated = models.PositiveIntegerField(_("values changed"), default=0)
+    unchanged = models.PositiveIntegerField(_("values unchanged"), default=0)
+    skipped = models.PositiveIntegerField(
+        _("rows skipped"), default=0, help_text=_("Aggregates such as WLD and economies without an ISO code.")
+    )
+
+    class Meta:
+        verbose_name = _("indicator import")
+        verbose_name_plural = _("indicator imports")
+        ordering = ["-imported_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(file_format__in=IndicatorFileFormat.values), name="indicator_import_format_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.imported_at:%Y-%m-%d})" if self.imported_at else self.file_name
+
+
+class Indicator(models.Model):
+    """A context indicator kept as a yearly time series, e.g. patent filings or GDP per capita, with the source
+    and licence every page that shows it must name."""
+
+    code = models.CharField(_("code"), max_length=60, unique=True, validators=[validate_indicator_code])
     name = models.CharField(_("name"), max_length=200)
-    unit = models.CharField(_("unit"), max_length=50, blank=True)
+    unit = models.CharField(_("unit"), max_length=80, blank=True)
     description = models.TextField(_("description"), blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
+    source_url = models.URLField(_("source address"), max_length=500, blank=True)
+    vintage = models.CharField(
+        _("vintage"), max_length=60, blank=True, help_text=_("The source's release, e.g. its last-updated date.")
+    )
+    licence = models.CharField(_("licence"), max_length=200, blank=True)
+    retrieved_from = models.TextField(_("retrieved from"), blank=True)
+    last_import = models.ForeignKey(
+        IndicatorImport,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("last import"),
+    )
 
     class Meta:
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=INDICATOR_CODE_PATTERN), name="indicator_code_pattern"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -142,6 +219,14 @@ class IndicatorValue(models.Model):
         ],
     )
     source = models.CharField(_("source"), max_length=300, blank=True)
+    source_import = models.ForeignKey(
+        IndicatorImport,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="values",
+        verbose_name=_("import"),
+    )
 
     class Meta:
         verbose_name = _("indicator value")

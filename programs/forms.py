@@ -10,6 +10,7 @@ from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from countries.models import Country
+from hipoc.spreadsheets import unpacks_beyond
 
 from .models import (
     AreaAssessment,
@@ -282,18 +283,11 @@ def check_import_size(kind: str, content: bytes) -> None:
                 raise _too_many_rows()
         return
     try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-        unpacked = 0
-        for member in archive.infolist():
-            # Read, not the sizes the archive declares, which a crafted file can understate.
-            with archive.open(member) as stream:
-                while chunk := stream.read(64 * 1024):
-                    unpacked += len(chunk)
-                    if unpacked > IMPORT_MAX_UNPACKED_BYTES:
-                        raise forms.ValidationError(
-                            _("The XLSX file unpacks to more than %(size)s MB; save a smaller file.")
-                            % {"size": IMPORT_MAX_UNPACKED_BYTES // (1024 * 1024)}
-                        )
+        if unpacks_beyond(content, IMPORT_MAX_UNPACKED_BYTES):
+            raise forms.ValidationError(
+                _("The XLSX file unpacks to more than %(size)s MB; save a smaller file.")
+                % {"size": IMPORT_MAX_UNPACKED_BYTES // (1024 * 1024)}
+            )
     except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as error:
         raise forms.ValidationError(
             _("The file could not be read as %(kind)s: %(error)s") % {"kind": "XLSX", "error": error}

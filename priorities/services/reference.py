@@ -6,7 +6,11 @@ from pathlib import Path
 from django.db import transaction
 
 from countries.models import Country, CountryGroup
-from countries.services import countries_load_reference_data, country_groups_load_reference_data
+from countries.services import (
+    countries_load_reference_data,
+    country_groups_load_reference_data,
+    indicators_load_reference_data,
+)
 from programs.models import CooperationArea
 from programs.services import programs_load_reference_data
 
@@ -121,6 +125,9 @@ def reference_data_load() -> dict[str, int]:
     countries = countries_load_reference_data()
     groups = country_groups_load_reference_data()
     counts = {"countries": countries.created + countries.updated, "country_groups": groups.created + groups.updated}
+    indicators = indicators_load_reference_data()
+    counts["indicator_values_added"] = indicators.created
+    counts["indicator_values_changed"] = indicators.updated
     counts.update(programs_load_reference_data())
     counts.update(policy_load_reference_data())
     weight_profile_ensure_default()

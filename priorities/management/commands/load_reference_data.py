@@ -6,7 +6,8 @@ from priorities.services import reference_data_load
 class Command(BaseCommand):
     help = (
         "Load the reference data that ships with HIPOC: countries and their classifications, country groups, "
-        "stakeholder groups, cooperation areas, policy sources, SDGs and priority items. Safe to run again."
+        "World Bank context indicators, stakeholder groups, cooperation areas, policy sources, SDGs and priority "
+        "items. Safe to run again."
     )
 
     def handle(self, *args, **options) -> None:
