@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from .models import Country, IncomeGroup, OdaCategory
+from .models import Country, IncomeGroup, Indicator, IndicatorValue, OdaCategory
 
 M49_REGIONS = ["Africa", "Americas", "Asia", "Europe", "Oceania"]
 
@@ -18,3 +18,22 @@ class CountryFilterSet(django_filters.FilterSet):
     class Meta:
         model = Country
         fields = ["region", "income_group", "oda_category"]
+
+
+class IndicatorFilterSet(django_filters.FilterSet):
+    code = django_filters.BaseInFilter(field_name="code", label=_("Indicator codes, comma-separated"))
+    name = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Name contains"))
+
+    class Meta:
+        model = Indicator
+        fields = ["code", "name"]
+
+
+class IndicatorValueFilterSet(django_filters.FilterSet):
+    indicator = django_filters.BaseInFilter(field_name="indicator__code", label=_("Indicator codes, comma-separated"))
+    year_from = django_filters.NumberFilter(field_name="year", lookup_expr="gte", label=_("From year"))
+    year_to = django_filters.NumberFilter(field_name="year", lookup_expr="lte", label=_("To year"))
+
+    class Meta:
+        model = IndicatorValue
+        fields = ["indicator", "year_from", "year_to"]

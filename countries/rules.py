@@ -8,3 +8,4 @@ import rules
 from accounts.predicates import is_staff_member
 
 rules.add_perm("countries.import_indicators", is_staff_member)
+rules.add_perm("countries.browse_indicators", rules.is_authenticated)

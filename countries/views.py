@@ -1,12 +1,13 @@
-"""Pages for context indicators: importing World Bank and other series."""
+"""Pages for context indicators: the list, one indicator across countries, and importing new series."""
 
+import math
 import secrets
 import zlib
 
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,8 @@ from hipoc.permissions import require
 
 from .forms import IndicatorImportForm
 from .indicator_files import read_indicator_file
+from .models import Indicator
+from .selectors import STALE_AFTER_YEARS, histogram, indicators_overview, latest_values
 from .services import indicators_import
 
 # The files a preview checked wait in the cache (compressed) until the same user confirms them, at most an hour.
@@ -63,3 +66,41 @@ def indicator_import_view(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request, "countries/indicator_import.html", {"form": form, "outcome": outcome, "token": token}, status=status
     )
+
+
+def indicator_list(request: AuthenticatedRequest) -> HttpResponse:
+    return render(request, "countries/indicator_list.html", {"indicators": indicators_overview()})
+
+
+def _rounded(value: float) -> str:
+    """Three significant figures, written out with thousands separators rather than in e-notation."""
+    if value == 0 or abs(value) < 1000:
+        return f"{value:.3g}"
+    return f"{round(value, 2 - math.floor(math.log10(abs(value)))):,.0f}"
+
+
+def _bin_label(low: float, high: float) -> str:
+    return f"{_rounded(low)} – {_rounded(high)}"
+
+
+def indicator_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    """One indicator across countries: each country's latest value, ranked, and how the values are spread."""
+    indicator = get_object_or_404(Indicator.objects.select_related("last_import"), code=code)
+    rows = latest_values(indicator)
+    spread = histogram(row.value for row in rows)
+    chart = None
+    if spread is not None:
+        edges = spread.edges
+        chart = {
+            "labels": [_bin_label(edges[i], edges[i + 1]) for i in range(len(spread.counts))],
+            "counts": spread.counts,
+        }
+    context = {
+        "indicator": indicator,
+        "rows": rows,
+        "histogram": spread,
+        "chart": chart,
+        "stale_after": STALE_AFTER_YEARS,
+        "stale_count": sum(row.stale for row in rows),
+    }
+    return render(request, "countries/indicator_detail.html", context)

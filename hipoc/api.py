@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from countries.api import IndicatorViewSet
 from hipoc.exceptions import api_path_not_found
 from notifications.api.views import WebhookEndpointViewSet
 from priorities.api.countries import CountryViewSet
@@ -22,6 +23,7 @@ app_name = "api"
 router = DefaultRouter()
 router.register("countries", CountryViewSet, basename="country")
 router.register("areas", CooperationAreaViewSet, basename="area")
+router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("policy-sources", PolicySourceViewSet, basename="policy-source")
 router.register("profiles", WeightProfileViewSet, basename="profile")
 router.register("programs", CooperationProgramViewSet, basename="program")

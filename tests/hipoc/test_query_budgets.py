@@ -60,9 +60,13 @@ PAGES: dict[str, tuple[str, Path, int]] = {
     "need list": ("jpo-staff", lambda world: "/needs/", 11),
     "need export": ("jpo-staff", lambda world: "/needs/export/?format=csv", 7),
     "program list": ("jpo-staff", lambda world: "/programs/", 15),
+    "indicator list": ("jpo-staff", lambda world: "/indicators/", 7),
+    "indicator page": ("jpo-staff", lambda world: "/indicators/IP.PAT.RESD/", 8),
 }
 ENDPOINTS: dict[str, tuple[str, Path, int]] = {
     "countries": ("partner-system", lambda world: "/api/v1/countries/", 4),
+    "indicators": ("partner-system", lambda world: "/api/v1/indicators/", 3),
+    "a country's indicators": ("partner-system", lambda world: f"/api/v1/countries/{world.iso3}/indicators/", 4),
     "areas": ("partner-system", lambda world: "/api/v1/areas/", 2),
     "policy sources": ("partner-system", lambda world: "/api/v1/policy-sources/", 6),
     "profiles": ("partner-system", lambda world: "/api/v1/profiles/", 3),
