@@ -66,8 +66,10 @@ bench: install-dev
 	@# One core, as a run's worker has: no threaded BLAS in the estimator's matrix products.
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(PY) -m tests.bench.sensitivity
 	BENCH_DATABASE_URL=sqlite:///$(BENCH_DIR)/bench.sqlite3 $(PY) -m tests.bench.end_to_end
+	BENCH_DATABASE_URL=sqlite:///$(BENCH_DIR)/indicators.sqlite3 $(PY) -m tests.bench.indicator_import
 	@case "$(DATABASE_URL)" in postgres*) \
-		BENCH_DATABASE_URL="$${DATABASE_URL%/*}/hipoc_bench" $(PY) -m tests.bench.end_to_end ;; \
+		BENCH_DATABASE_URL="$${DATABASE_URL%/*}/hipoc_bench" $(PY) -m tests.bench.end_to_end && \
+		BENCH_DATABASE_URL="$${DATABASE_URL%/*}/hipoc_bench" $(PY) -m tests.bench.indicator_import ;; \
 		*) echo "PostgreSQL: set DATABASE_URL=postgres://… to benchmark it too." ;; esac
 	@command -v wrk >/dev/null || { echo "The API benchmark needs wrk: apt-get install wrk"; exit 1; }
 	$(PY) -m tests.bench.api
