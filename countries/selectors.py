@@ -5,23 +5,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Count, Max, Min, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 
 from .models import Country, Indicator, IndicatorValue
 
 # A latest value older than this, counted back from the newest year any country has, is shown as stale.
 STALE_AFTER_YEARS = 5
 HISTOGRAM_BINS = 12
-
-
-def indicator_series(country: Country) -> list[dict]:
-    """The country's context indicators, each with its values by year, in one query."""
-    values = country.indicator_values.select_related("indicator").order_by("indicator__name", "year")
-    series: dict[str, dict] = {}
-    for value in values:
-        entry = series.setdefault(value.indicator.code, {"indicator": value.indicator, "points": []})
-        entry["points"].append(value)
-    return list(series.values())
 
 
 def indicators_overview() -> QuerySet[Indicator]:
@@ -97,3 +87,106 @@ def peer_medians(rows: list[LatestValue], country: Country) -> dict[str, float |
         "income_group": statistics.median(income) if income else None,
         "region": statistics.median(region) if region else None,
     }
+
+
+# Small multiples start here: the shipped series hold every year from 2010.
+FIRST_CHART_YEAR = 2010
+
+
+@dataclass(frozen=True)
+class PeerComparison:
+    """One indicator for one country, set against the medians of its income group and its region (MCC's
+    scorecard comparison): the latest values, and the series year by year since FIRST_CHART_YEAR."""
+
+    indicator: Indicator
+    latest_year: int
+    latest_value: float
+    stale: bool
+    income_median: float | None
+    income_peers: int
+    region_median: float | None
+    region_peers: int
+    years: list[int]
+    values: list[float | None]
+    income_medians: list[float | None]
+    region_medians: list[float | None]
+
+    @staticmethod
+    def _side(value: float, median: float | None) -> str:
+        if median is None:
+            return ""
+        return "above" if value > median else "below" if value < median else "at"
+
+    @property
+    def against_income_group(self) -> str:
+        return self._side(self.latest_value, self.income_median)
+
+    @property
+    def against_region(self) -> str:
+        return self._side(self.latest_value, self.region_median)
+
+
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def country_indicators(country: Country) -> list[PeerComparison]:
+    """Each indicator the country has a value of, against its peers, in three queries: the country's values, the
+    newest year of each of its indicators anywhere, and its peers' values (same income group or same region)."""
+    own: dict[int, list[IndicatorValue]] = {}
+    for value in country.indicator_values.select_related("indicator").order_by("indicator__name", "year"):
+        own.setdefault(value.indicator_id, []).append(value)
+    if not own:
+        return []
+    newest = dict(Indicator.objects.filter(pk__in=own).annotate(newest=Max("values__year")).values_list("pk", "newest"))
+    peers = Q(pk__in=[])
+    if country.income_group:
+        peers |= Q(country__income_group=country.income_group)
+    if country.region:
+        peers |= Q(country__region=country.region)
+    latest: dict[tuple[int, str], tuple[int, float]] = {}
+    by_year: dict[tuple[int, int], tuple[list[float], list[float]]] = {}
+    rows = (
+        IndicatorValue.objects.filter(peers, indicator_id__in=newest)
+        .order_by()
+        .values_list("indicator_id", "country_id", "country__income_group", "country__region", "year", "value")
+    )
+    groups: dict[str, tuple[bool, bool]] = {}
+    for indicator_id, iso3, income_group, region, year, value in rows:
+        in_income = bool(country.income_group) and income_group == country.income_group
+        in_region = bool(country.region) and region == country.region
+        groups[iso3] = (in_income, in_region)
+        known = latest.get((indicator_id, iso3))
+        if known is None or year > known[0]:
+            latest[(indicator_id, iso3)] = (year, value)
+        if year >= FIRST_CHART_YEAR:
+            income, regional = by_year.setdefault((indicator_id, year), ([], []))
+            if in_income:
+                income.append(value)
+            if in_region:
+                regional.append(value)
+    result = []
+    for indicator_id, values in own.items():
+        last = values[-1]
+        income_latest = [v for (i, iso3), (_y, v) in latest.items() if i == indicator_id and groups[iso3][0]]
+        region_latest = [v for (i, iso3), (_y, v) in latest.items() if i == indicator_id and groups[iso3][1]]
+        charted = [value for value in values if value.year >= FIRST_CHART_YEAR] or [last]
+        years = list(range(charted[0].year, max(newest[indicator_id], last.year) + 1))
+        mine = {value.year: value.value for value in charted}
+        result.append(
+            PeerComparison(
+                indicator=last.indicator,
+                latest_year=last.year,
+                latest_value=last.value,
+                stale=newest[indicator_id] - last.year > STALE_AFTER_YEARS,
+                income_median=_median(income_latest),
+                income_peers=len(income_latest),
+                region_median=_median(region_latest),
+                region_peers=len(region_latest),
+                years=years,
+                values=[mine.get(year) for year in years],
+                income_medians=[_median(by_year.get((indicator_id, year), ([], []))[0]) for year in years],
+                region_medians=[_median(by_year.get((indicator_id, year), ([], []))[1]) for year in years],
+            )
+        )
+    return result

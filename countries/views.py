@@ -72,15 +72,20 @@ def indicator_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "countries/indicator_list.html", {"indicators": indicators_overview()})
 
 
-def _rounded(value: float) -> str:
-    """Three significant figures, written out with thousands separators rather than in e-notation."""
+def _rounded(value: float, step: float | None = None) -> str:
+    """Three significant figures, written out with thousands separators rather than in e-notation; on a linear
+    scale, to the precision of the bins' width (`step`), so that edges read alike (−0.39, 0.00, 0.38)."""
+    if step:
+        decimals = max(0, 1 - math.floor(math.log10(step)))
+        return f"{value:,.{decimals}f}"
     if value == 0 or abs(value) < 1000:
         return f"{value:.3g}"
     return f"{round(value, 2 - math.floor(math.log10(abs(value)))):,.0f}"
 
 
-def _bin_label(low: float, high: float) -> str:
-    return f"{_rounded(low)} – {_rounded(high)}"
+def _bin_label(low: float, high: float, logarithmic: bool) -> str:
+    step = None if logarithmic else high - low
+    return f"{_rounded(low, step)} – {_rounded(high, step)}"
 
 
 def indicator_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
@@ -92,7 +97,7 @@ def indicator_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
     if spread is not None:
         edges = spread.edges
         chart = {
-            "labels": [_bin_label(edges[i], edges[i + 1]) for i in range(len(spread.counts))],
+            "labels": [_bin_label(edges[i], edges[i + 1], spread.logarithmic) for i in range(len(spread.counts))],
             "counts": spread.counts,
         }
     context = {

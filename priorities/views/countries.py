@@ -1,12 +1,14 @@
 """A country's page (why it ranks where it does, with the evidence) and an area's ranking of countries."""
 
+from dataclasses import dataclass
+
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django_tables2 import RequestConfig
 
 from countries.filtersets import CountryFilterSet
 from countries.models import Country
-from countries.selectors import indicator_series
+from countries.selectors import PeerComparison, country_indicators
 from hipoc.http import AuthenticatedRequest
 from hipoc.permissions import require
 from programs.models import CooperationArea
@@ -35,6 +37,44 @@ from ..selectors import (
 from ..tables import RankingTable
 
 
+@dataclass(frozen=True)
+class IndicatorCard:
+    """One small multiple on the country page: the comparison, its chart's data and the id that joins them."""
+
+    comparison: PeerComparison
+    chart: dict
+    chart_id: str
+
+
+def indicator_cards(country: Country) -> list[IndicatorCard]:
+    return [
+        IndicatorCard(
+            comparison,
+            {
+                "years": comparison.years,
+                "country": comparison.values,
+                "income": comparison.income_medians,
+                "region": comparison.region_medians,
+            },
+            f"indicator-chart-{number}",
+        )
+        for number, comparison in enumerate(country_indicators(country), start=1)
+    ]
+
+
+def indicator_sources(cards: list[IndicatorCard]) -> list[str]:
+    """The distinct source and licence statements of the indicators shown, for a page's footnotes: CC BY 4.0 asks
+    that every use of a value name its source and licence."""
+    sources: list[str] = []
+    for card in cards:
+        indicator = card.comparison.indicator
+        release = f" ({indicator.vintage})" if indicator.vintage and indicator.vintage not in indicator.source else ""
+        statement = f"{indicator.source or indicator.code}{release}; {indicator.licence or '—'}"
+        if statement not in sources:
+            sources.append(statement)
+    return sources
+
+
 def country_detail(request: AuthenticatedRequest, iso3: str) -> HttpResponse:
     """`/countries/<iso3>/`: classification, score by criterion, areas, evidence, history, ladder, context."""
     require(request, "priorities.browse_rankings")
@@ -54,6 +94,8 @@ def country_detail(request: AuthenticatedRequest, iso3: str) -> HttpResponse:
     priorities = list(policy_priorities_naming(country))
     source_names = policy_source_names()
     result = country_result(run, country) if run else None
+    cards = indicator_cards(country)
+    sources = indicator_sources(cards)
     criteria = (
         criterion_evidence(
             run,
@@ -92,7 +134,8 @@ def country_detail(request: AuthenticatedRequest, iso3: str) -> HttpResponse:
         "contribution_axis": CONTRIBUTION_AXIS[run.method] if run else "",
         "ladder": independence_ladder(programs),
         "timeline": cooperation_timeline(programs, activities),
-        "indicators": indicator_series(country),
+        "indicator_cards": cards,
+        "indicator_sources": sources,
         "reports": reports,
         "needs": needs,
         "programs": programs,

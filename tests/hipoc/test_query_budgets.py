@@ -45,7 +45,7 @@ PAGES: dict[str, tuple[str, Path, int]] = {
     "dashboard": ("jpo-staff", lambda world: "/", 26),
     "dashboard, one area": ("jpo-staff", lambda world: "/?area=patent_examination", 27),
     "area ranking": ("jpo-staff", lambda world: "/areas/patent_examination/", 11),
-    "country page": ("jpo-staff", lambda world: f"/countries/{world.iso3}/", 28),
+    "country page": ("jpo-staff", lambda world: f"/countries/{world.iso3}/", 30),
     "ranking export": ("jpo-staff", lambda world: "/rankings/export/?format=csv", 7),
     "run list": ("jpo-staff", lambda world: "/rankings/", 9),
     "run comparison": (
