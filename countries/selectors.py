@@ -134,8 +134,8 @@ def country_indicators(country: Country) -> list[PeerComparison]:
     """Each indicator the country has a value of, against its peers, in three queries: the country's values, the
     newest year of each of its indicators anywhere, and its peers' values (same income group or same region)."""
     own: dict[int, list[IndicatorValue]] = {}
-    for value in country.indicator_values.select_related("indicator").order_by("indicator__name", "year"):
-        own.setdefault(value.indicator_id, []).append(value)
+    for stored in country.indicator_values.select_related("indicator").order_by("indicator__name", "year"):
+        own.setdefault(stored.indicator_id, []).append(stored)
     if not own:
         return []
     newest = dict(Indicator.objects.filter(pk__in=own).annotate(newest=Max("values__year")).values_list("pk", "newest"))
