@@ -6,6 +6,7 @@ criterion is one GROUP BY over its table, and recency weights are computed insid
 
 import dataclasses
 import hashlib
+import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -33,13 +34,17 @@ from programs.models import (
 
 from .models import PolicyPriority, PolicyPriorityArea
 from .profile_settings import (
+    DENOMINATORS,
     FIELD_NEED,
     FIELD_READINESS,
+    GDP_PER_CAPITA,
     HISTORY_CONTINUITY,
     HISTORY_NEXT_STEP,
     HISTORY_STAGE,
     NEEDS_STAKEHOLDER,
     POLICY,
+    POPULATION,
+    ContextTransform,
     Imputation,
     PriorGroup,
     ProfileSettings,
@@ -56,6 +61,8 @@ RAW_DECIMALS = 10
 # 0.5 ** 1000 ≈ 9e-302, still a normal double.
 MAX_HALF_LIVES = 1000.0
 CONTEXT_PREFIX = "context."
+# An indicator the profile names without options is read as published, however old.
+NO_CONTEXT_OPTIONS = {"transform": ContextTransform.NONE.value, "max_age_years": None}
 
 
 class DaysBefore(Func):
@@ -294,16 +301,45 @@ def next_step(stage: np.ndarray, areas: Sequence[Mapping[str, Any]]) -> np.ndarr
     return np.where(rung == following, NEXT_RUNG, np.where(rung < following, CLIMBED_RUNG, LATER_RUNG))
 
 
-def _latest_indicator_values(codes: Sequence[str], as_of: date) -> dict[tuple[str, str], float]:
-    latest: dict[tuple[str, str], float] = {}
-    rows = (
-        IndicatorValue.objects.filter(indicator__code__in=codes, year__lte=as_of.year)
-        .order_by("country", "indicator__code", "-year")
-        .values_list("country", "indicator__code", "value")
+def _read_context(value: float, transform: str, year: int, denominators: Mapping[str, Mapping[int, float]]):
+    """One context value as a profile scores it (None when it cannot be: a log of a negative value, or no
+    denominator in the same year)."""
+    if transform == ContextTransform.LOG:
+        return math.log10(1 + value) if value >= 0 else None
+    if transform == ContextTransform.PER_CAPITA:
+        people = denominators.get(POPULATION, {}).get(year)
+        return value / people * 1e6 if people else None
+    if transform == ContextTransform.PER_GDP:
+        per_person = denominators.get(GDP_PER_CAPITA, {}).get(year)
+        people = denominators.get(POPULATION, {}).get(year)
+        return value / (per_person * people) * 1e9 if per_person and people else None
+    return value
+
+
+def context_values(settings: ProfileSettings, codes: Sequence[str], as_of: date) -> dict[str, dict[str, float]]:
+    """Each context indicator's value per country as the profile scores it, in one query: the latest year up to
+    `as_of` within the indicator's maximum age whose value (and denominator, that same year) can be read,
+    transformed as the profile says."""
+    options = {code: settings.context_transforms.get(code, NO_CONTEXT_OPTIONS) for code in codes}
+    wanted = set(codes) | {extra for option in options.values() for extra in DENOMINATORS[option["transform"]]}
+    series: dict[str, dict[str, dict[int, float]]] = {}
+    rows = IndicatorValue.objects.filter(indicator__code__in=wanted, year__lte=as_of.year).values_list(
+        "indicator__code", "country_id", "year", "value"
     )
-    for iso3, code, value in rows:
-        latest.setdefault((iso3, code), value)
-    return latest
+    for code, iso3, year, value in rows.order_by():
+        series.setdefault(iso3, {}).setdefault(code, {})[year] = value
+    result: dict[str, dict[str, float]] = {code: {} for code in codes}
+    for iso3, by_code in series.items():
+        for code in codes:
+            transform, age = options[code]["transform"], options[code]["max_age_years"]
+            for year in sorted(by_code.get(code, {}), reverse=True):
+                if age is not None and year < as_of.year - age:
+                    break
+                read = _read_context(by_code[code][year], transform, year, by_code)
+                if read is not None:
+                    result[code][iso3] = read
+                    break
+    return result
 
 
 @dataclass(frozen=True)
@@ -421,12 +457,12 @@ def extract(settings: ProfileSettings, criteria: Sequence[Criterion], *, as_of: 
 
     context_codes = [c.code.removeprefix(CONTEXT_PREFIX) for c in criteria if c.code.startswith(CONTEXT_PREFIX)]
     if context_codes:
-        latest = _latest_indicator_values(context_codes, as_of)
+        read = context_values(settings, context_codes, as_of)
         for code in context_codes:
             column = np.full(shape, np.nan)
             for iso3, row in country_index.items():
-                if (iso3, code) in latest:
-                    column[row] = latest[(iso3, code)]
+                if iso3 in read[code]:
+                    column[row] = read[code][iso3]
             columns[f"context.{code}"] = column
 
     country_of_pair = np.repeat(np.arange(shape[0]), shape[1])

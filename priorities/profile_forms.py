@@ -92,7 +92,9 @@ class WeightProfileForm(forms.ModelForm):
         weight_method.choices = [(value, label) for value, label in WeightMethod.choices if value != WeightMethod.EQUAL]
         source_names = policy_source_names()
         weights = self.base.criterion_weights or DEFAULT_CRITERION_WEIGHTS
-        for code in GROUPS:
+        # Direct weights cover the profile's context indicators too; the AHP matrix covers the built-in groups.
+        self.weight_groups = (*GROUPS, *(f"context.{code}" for code in self.base.context_indicators))
+        for code in self.weight_groups:
             self.fields[weight_field_name(code)] = forms.FloatField(
                 label=GROUP_LABELS.get(code) or criterion_label(code, source_names),
                 min_value=0,
@@ -139,7 +141,7 @@ class WeightProfileForm(forms.ModelForm):
             )
 
     def weight_fields(self):
-        return [self[weight_field_name(code)] for code in GROUPS]
+        return [self[weight_field_name(code)] for code in self.weight_groups]
 
     def judgement_fields(self):
         return [self[judgement_field_name(first, second)] for first, second in PAIRS]
@@ -191,7 +193,9 @@ class WeightProfileForm(forms.ModelForm):
                 if consistency["ratio"] > CONSISTENCY_LIMIT:
                     self.mark_inconsistent({judgement_field_name(*pair) for pair in consistency["worst"]})
             else:
-                values["criterion_weights"] = {code: data.get(weight_field_name(code)) or 0.0 for code in GROUPS}
+                values["criterion_weights"] = {
+                    code: data.get(weight_field_name(code)) or 0.0 for code in self.weight_groups
+                }
                 values["ahp_matrix"] = {}
             if self.errors:
                 return data

@@ -79,6 +79,28 @@ class LadderDirection(models.TextChoices):
     STARTING_FIRST = "cost", _("Countries starting out first (help them onto the ladder)")
 
 
+class ContextTransform(models.TextChoices):
+    """How a context indicator's latest value is read before it is scored."""
+
+    NONE = "none", _("As published")
+    LOG = "log", _("Logarithm: log10(1 + value)")
+    PER_CAPITA = "per_capita", _("Per million people (divided by SP.POP.TOTL)")
+    PER_GDP = "per_gdp", _("Per billion US$ of GDP (divided by NY.GDP.PCAP.CD × SP.POP.TOTL)")
+
+
+POPULATION, GDP_PER_CAPITA = "SP.POP.TOTL", "NY.GDP.PCAP.CD"
+# The indicators each transform divides by (GDP is GDP per capita × population).
+DENOMINATORS: dict[str, tuple[str, ...]] = {
+    ContextTransform.NONE: (),
+    ContextTransform.LOG: (),
+    ContextTransform.PER_CAPITA: (POPULATION,),
+    ContextTransform.PER_GDP: (GDP_PER_CAPITA, POPULATION),
+}
+
+# A context value older than this many years is never current enough to score.
+LONGEST_CONTEXT_AGE = 50
+
+
 class PriorGroup(models.TextChoices):
     REGION = "region", _("Countries of the same region")
     INCOME_GROUP = "income_group", _("Countries of the same income group")
@@ -102,6 +124,7 @@ class Kind:
     DIRECTIONS = "directions"  # code → "benefit" or "cost"
     MATRIX = "matrix"  # an AHP pairwise matrix: {"criteria": [codes], "judgements": {code: {code: number}}}
     CODES = "codes"  # a list of codes (countries, indicators)
+    CONTEXT = "context"  # indicator code → {"transform": ContextTransform, "max_age_years": whole number or null}
 
 
 class Group:
@@ -210,6 +233,18 @@ class ProfileSettings:
         group=Group.WEIGHTS,
         label=_("context indicators"),
         help_text=_("Indicator codes scored as `context.<code>` criteria."),
+        in_form=False,
+    )
+    context_transforms: dict = setting(
+        {},
+        kind=Kind.CONTEXT,
+        group=Group.WEIGHTS,
+        label=_("context transforms"),
+        help_text=_(
+            "Indicator code → how its value is read: transform (none, log, per_capita, per_gdp) and max_age_years, "
+            "the oldest a latest value may be (counted back from the run's date) before the country counts as "
+            "having none. Indicators not named are read as published, however old."
+        ),
         in_form=False,
     )
     normalization: str = setting(
@@ -541,7 +576,30 @@ def clean_value(spec: dataclasses.Field, value: Any) -> Any:
         if not isinstance(value, list | tuple) or not all(isinstance(code, str) and code for code in value):
             raise ValidationError(_("Give a list of codes."))
         return sorted(set(value))
+    if kind == Kind.CONTEXT:
+        return {code: _clean_context(code, options) for code, options in _code_map(value).items()}
     raise ValueError(f"Setting {spec.name} has an unknown kind {kind!r}.")
+
+
+def _clean_context(code: str, options: Any) -> dict[str, Any]:
+    if not isinstance(options, dict) or set(options) - {"transform", "max_age_years"}:
+        raise ValidationError(_("%(code)s: give its transform and max_age_years.") % {"code": code})
+    transform = options.get("transform", ContextTransform.NONE.value)
+    if transform not in ContextTransform.values:
+        raise ValidationError(
+            _("%(code)s: the transform is one of %(choices)s.")
+            % {"code": code, "choices": ", ".join(ContextTransform.values)}
+        )
+    age = options.get("max_age_years")
+    if age is not None:
+        number = _finite_number(age)
+        if number != int(number) or not 0 <= number <= LONGEST_CONTEXT_AGE:
+            raise ValidationError(
+                _("%(code)s: max_age_years is a whole number from 0 to %(limit)d, or null for no limit.")
+                % {"code": code, "limit": LONGEST_CONTEXT_AGE}
+            )
+        age = int(number)
+    return {"transform": str(transform), "max_age_years": age}
 
 
 def _clean_matrix(value: Any) -> dict[str, Any]:

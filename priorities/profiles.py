@@ -86,7 +86,7 @@ def criterion_label(code: str, source_names: Mapping[str, str]) -> str:
     kind, _separator, name = code.partition(".")
     if kind == POLICY:
         return _("Policy: %(source)s") % {"source": source_names.get(name, name)}
-    return _("Context: %(indicator)s") % {"indicator": name}
+    return _("Context: %(indicator)s") % {"indicator": source_names.get(code, name)}
 
 
 def profile_snapshot(profile: WeightProfile) -> dict[str, Any]:

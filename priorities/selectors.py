@@ -9,13 +9,15 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Concat
 
 from accounts.models import User
-from countries.models import Country
+from countries.models import Country, Indicator
 from hipoc.cache import cache_is_shared, current_generation, new_generation
 from programs.models import CooperationArea, CooperationProgram, MissionReport, ProgramStatus, StakeholderNeed
 
+from .criteria import CONTEXT_PREFIX
 from .models import AreaResult, PolicyPriority, PolicySource, RankingResult, RankingRun, RunStatus, WeightProfile
 from .profile_settings import (
     FIELD_NEED,
@@ -160,8 +162,12 @@ def policy_source_codes() -> list[str]:
 
 
 def policy_source_names() -> dict[str, str]:
-    """Policy source code → name, for criterion labels."""
-    return dict(PolicySource.objects.values_list("code", "name"))
+    """Policy source code → name, and `context.<indicator>` → the indicator's name, for criterion labels; in one
+    query."""
+    indicators = (
+        Indicator.objects.order_by().annotate(key=Concat(Value(CONTEXT_PREFIX), "code")).values_list("key", "name")
+    )
+    return dict(PolicySource.objects.order_by().values_list("code", "name").union(indicators, all=True))
 
 
 def policy_priorities_naming(country: Country) -> QuerySet[PolicyPriority]:

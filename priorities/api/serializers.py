@@ -8,7 +8,7 @@ from rest_framework import serializers
 from hipoc.serializers import StrictSerializerMixin
 
 from ..models import Aggregation, AreaResult, PolicyPriority, PolicySource, RankingResult, RankingRun, WeightProfile
-from ..profile_settings import Group, Kind
+from ..profile_settings import ContextTransform, Group, Kind
 from ..profiles import CONTRIBUTION_MEANING
 
 
@@ -49,7 +49,14 @@ def setting_serializer_field(spec: dataclasses.Field) -> serializers.Field:
         return serializers.DictField(child=serializers.ChoiceField(choices=["benefit", "cost"]), **common)
     if kind == Kind.CODES:
         return serializers.ListField(child=serializers.CharField(), **common)
+    if kind == Kind.CONTEXT:
+        return serializers.DictField(child=ContextOptionsSerializer(), **common)
     return serializers.JSONField(**common)
+
+
+class ContextOptionsSerializer(serializers.Serializer):
+    transform = serializers.ChoiceField(choices=ContextTransform.choices)
+    max_age_years = serializers.IntegerField(allow_null=True, help_text="Oldest a latest value may be, in years.")
 
 
 class WeightProfileSerializer(serializers.ModelSerializer):

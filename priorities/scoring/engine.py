@@ -29,7 +29,7 @@ COST = "cost"
 IDENTITY = "none"
 LOG1P = "log1p"
 TRANSFORMS = (IDENTITY, LOG1P)
-ENGINE_VERSION = "2.4"
+ENGINE_VERSION = "2.5"
 # Inputs beyond this in either direction are refused: they are typing or unit errors and would swamp any scale.
 LARGEST_VALUE = 1e12
 # Draws are evaluated this many at a time, to bound the memory a run takes whatever the number of samples.
@@ -558,9 +558,11 @@ def _reading(
     values = estimates.mean
     if problem.impute_group_of_pair is not None:
         values = impute_group_mean(values, problem.impute_group_of_pair, rows=sufficient)
-    # A pair short of evidence still enters its country's score, at its prior, once every weighed criterion has a
-    # value; a country is ranked only if at least one of its pairs has enough evidence of its own.
-    enters = sufficient | np.all(~np.isnan(values) | (weights == 0), axis=1)
+    # A pair short of evidence still enters its country's score, at its prior, once every weighed criterion
+    # estimated from evidence has a value there; a missing context value drops out of the pair's weights as it
+    # does for a sufficient pair. A country is ranked only if at least one of its pairs has enough evidence of
+    # its own.
+    enters = sufficient | np.all(~np.isnan(values) | (weights == 0) | ~is_evidence, axis=1)
     if nominal is None:
         ranked = np.bincount(problem.country_of_pair, weights=sufficient, minlength=problem.country_count) > 0
         reference = values[sufficient] if sufficient.any() else values

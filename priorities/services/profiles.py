@@ -10,7 +10,7 @@ from accounts.models import User
 from countries.models import Country, Indicator
 
 from ..models import WeightProfile
-from ..profile_settings import ProfileSettings
+from ..profile_settings import DENOMINATORS, ContextTransform, ProfileSettings
 
 DEFAULT_PROFILE_SLUG = "baseline"
 
@@ -39,13 +39,43 @@ def weight_profile_ensure_default() -> WeightProfile:
         slug=DEFAULT_PROFILE_SLUG,
         defaults={
             "name": "Baseline",
-            "description": "Policy alignment 30%, field need 20%, readiness 15%, stakeholder needs 15%, "
-            "continuity 10%, independence stage 10%; ODA recipients only.",
+            "description": "Policy alignment 27%, field need 18%, readiness 14%, stakeholder needs 14%, "
+            "continuity 9%, independence stage and next step 9%, four World Bank context indicators 9%; "
+            "ODA recipients only.",
             "is_default": True,
-            "settings": ProfileSettings().to_json(),
+            "settings": baseline_settings().to_json(),
         },
     )
     return profile
+
+
+# The baseline's context: a little public evidence beside the field evidence, two indicators on each side.
+# Need: a small domestic patenting base (resident applications per million people) and little R&D spending mean
+# more to build; both count as costs (lower values, higher priority). Readiness: an effective government and a
+# connected public can absorb cooperation (e-filing, online services); both count as benefits. Values more than
+# five years old count as missing: patent series end in 2021 in every World Bank release.
+BASELINE_CONTEXT = {
+    "IP.PAT.RESD": ({"transform": ContextTransform.PER_CAPITA.value, "max_age_years": 5}, "cost"),
+    "GB.XPD.RSDV.GD.ZS": ({"transform": ContextTransform.NONE.value, "max_age_years": 5}, "cost"),
+    "GE.EST": ({"transform": ContextTransform.NONE.value, "max_age_years": 5}, "benefit"),
+    "IT.NET.USER.ZS": ({"transform": ContextTransform.NONE.value, "max_age_years": 5}, "benefit"),
+}
+# Each context indicator weighs 0.025 against the built-in criteria's 1.0 (about 2.3 % of the total).
+BASELINE_CONTEXT_WEIGHT = 0.025
+
+
+def baseline_settings() -> ProfileSettings:
+    """The seeded default profile's settings: the defaults, with the documented context indicators."""
+    defaults = ProfileSettings()
+    return defaults.replace(
+        context_indicators=sorted(BASELINE_CONTEXT),
+        context_transforms={code: options for code, (options, _direction) in BASELINE_CONTEXT.items()},
+        criterion_directions={f"context.{code}": direction for code, (_options, direction) in BASELINE_CONTEXT.items()},
+        criterion_weights={
+            **defaults.criterion_weights,
+            **{f"context.{code}": BASELINE_CONTEXT_WEIGHT for code in BASELINE_CONTEXT},
+        },
+    )
 
 
 def _check_references(settings: ProfileSettings) -> None:
@@ -65,6 +95,24 @@ def _check_references(settings: ProfileSettings) -> None:
         errors["context_indicators"] = [
             _("Unknown indicator: %(codes)s.") % {"codes": ", ".join(sorted(unknown_indicators))}
         ]
+    unlisted = sorted(set(settings.context_transforms) - set(settings.context_indicators))
+    if unlisted:
+        errors["context_transforms"] = [
+            _("Not among the context indicators: %(codes)s.") % {"codes": ", ".join(unlisted)}
+        ]
+    needed = {DENOMINATORS[options["transform"]] for options in settings.context_transforms.values()} - {()}
+    missing = sorted(
+        {code for codes in needed for code in codes}
+        - set(
+            Indicator.objects.filter(code__in=[code for codes in needed for code in codes]).values_list(
+                "code", flat=True
+            )
+        )
+    )
+    if missing:
+        errors.setdefault("context_transforms", []).append(
+            _("The transform divides by %(codes)s, which HIPOC holds no values of.") % {"codes": ", ".join(missing)}
+        )
     if errors:
         raise ValidationError(errors)
 

@@ -15,13 +15,24 @@ from ..selectors import policy_source_names
 from ..services.profiles import default_profile
 from ..tables import STRONG_EVIDENCE, THIN_EVIDENCE
 
+# Settings shown only when they hold something.
+MAPPINGS = (Kind.MATRIX, Kind.DIRECTIONS, Kind.CODES, Kind.CONTEXT)
+
+
+def _shown_item(item) -> str:
+    """One entry of a mapping setting: a weight, a direction, or a context indicator's reading."""
+    if isinstance(item, dict):
+        age = item.get("max_age_years")
+        return f"({item.get('transform')}{'' if age is None else f', ≤ {age} y'})"
+    return f"{item:g}" if isinstance(item, int | float) else str(item)
+
 
 def _shown(value) -> str:
     """A setting's value as the page prints it."""
     if isinstance(value, bool):
         return "✓" if value else "—"
     if isinstance(value, dict):
-        return ", ".join(f"{key} {item:g}" for key, item in value.items())
+        return ", ".join(f"{key} {_shown_item(item)}" for key, item in value.items())
     if isinstance(value, list):
         return ", ".join(value)
     return f"{value:g}" if isinstance(value, float) else str(value)
@@ -56,7 +67,7 @@ def method_page(request: AuthenticatedRequest) -> HttpResponse:
             "group": spec.metadata["group"],
         }
         for spec in WeightProfile.settings_class.specs()
-        if spec.metadata["kind"] not in (Kind.MATRIX, Kind.DIRECTIONS, Kind.CODES) or getattr(config, spec.name)
+        if spec.metadata["kind"] not in MAPPINGS or getattr(config, spec.name)
     ]
     context = {
         "profile": profile,

@@ -102,6 +102,7 @@ def test_each_country_is_told_what_moves_its_rank_most(demo_data, client):
         "weight:history.continuity",
         "weight:history.stage",
         "weight:history.next_step",
+        *(f"weight:context.{code}" for code in run.profile_settings["context_indicators"]),
     }
     ranked = list(run.results.filter(rank__isnull=False))
     moving = [row for row in ranked if row.rank_p05 < row.rank_p95]
