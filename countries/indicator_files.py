@@ -19,7 +19,6 @@ import hashlib
 import io
 import json
 import re
-import zipfile
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -316,7 +315,8 @@ def _read_xlsx(name: str, content: bytes, digest: str) -> IndicatorFile:
             )
             return result
         return _read_long_rows(name, header, enumerate(rows, start=2), digest)
-    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, KeyError, ValueError) as error:
+    # openpyxl raises many kinds of error on a damaged workbook (zip, XML, key and type errors); each means a bad file.
+    except Exception as error:
         result.problem(0, "", _("The file could not be read as XLSX: %(error)s") % {"error": error})
     return result
 

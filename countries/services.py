@@ -1,5 +1,6 @@
 """Writes to countries: loading the shipped reference data."""
 
+import copy
 import csv
 import dataclasses
 import functools
@@ -13,6 +14,7 @@ from typing import Any
 
 import country_converter
 import pycountry
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -321,6 +323,13 @@ def indicators_import(files: Sequence[IndicatorFile], *, by: Any = None, commit:
                 continue
             seen[key] = (cell.file, cell.line)
             accepted.append((position, iso3, code, year, value))
+    changed_facts = {
+        code: fact
+        for code, fact in facts.items()
+        if code not in indicators
+        or any(getattr(fact, name) and getattr(fact, name) != getattr(indicators[code], name) for name in FACT_FIELDS)
+    }
+    outcome.problems.extend(_fact_problems(files, changed_facts, indicators))
     if outcome.problems:
         return outcome
 
@@ -345,12 +354,6 @@ def indicators_import(files: Sequence[IndicatorFile], *, by: Any = None, commit:
                 outcome.changes.append((code, iso3, year, before, value))
         writes.append((position, iso3, code, year, value))
     outcome.new_indicators = sorted(code for code in facts if code not in indicators)
-    changed_facts = {
-        code: fact
-        for code, fact in facts.items()
-        if code not in indicators
-        or any(getattr(fact, name) and getattr(fact, name) != getattr(indicators[code], name) for name in FACT_FIELDS)
-    }
     if not commit or not (writes or changed_facts):
         outcome.committed = commit
         return outcome
@@ -358,6 +361,32 @@ def indicators_import(files: Sequence[IndicatorFile], *, by: Any = None, commit:
         _write_import(files, outcome, facts, changed_facts, indicators, writes, by)
     outcome.committed = True
     return outcome
+
+
+def _with_facts(indicator: Indicator, fact: IndicatorFacts) -> Indicator:
+    for name in FACT_FIELDS:
+        if getattr(fact, name):
+            setattr(indicator, name, getattr(fact, name))
+    return indicator
+
+
+def _fact_problems(
+    files: Sequence[IndicatorFile], changed_facts: dict[str, IndicatorFacts], indicators: dict[str, Indicator]
+) -> list[Problem]:
+    """What a file says about a series that HIPOC cannot keep (a name too long, an address that is none), found
+    before anything is written."""
+    problems: list[Problem] = []
+    for code, fact in changed_facts.items():
+        known = indicators.get(code)
+        # A copy: the stored indicator changes only once every file has been checked.
+        candidate = _with_facts(copy.copy(known) if known else Indicator(code=code), fact)
+        try:
+            candidate.full_clean(validate_unique=False, exclude=["last_import"])
+        except ValidationError as error:
+            source = next((f.name for f in files if code in f.indicators), "")
+            for field_name, messages in error.message_dict.items():
+                problems.extend(Problem(source, 0, field_name, f"{code}: {message}") for message in messages)
+    return problems
 
 
 def _write_import(files, outcome, facts, changed_facts, indicators, writes, by) -> None:
@@ -385,14 +414,10 @@ def _write_import(files, outcome, facts, changed_facts, indicators, writes, by) 
                 last_import[code] = imports[position]
     for position, _iso3, code, _year, _value in writes:
         last_import[code] = imports[position]
-    new = []
+    new: list[Indicator] = []
     for code, fact in changed_facts.items():
-        indicator = indicators.get(code) or Indicator(code=code)
-        for name in FACT_FIELDS:
-            if getattr(fact, name):
-                setattr(indicator, name, getattr(fact, name))
+        indicator = _with_facts(indicators.get(code) or Indicator(code=code), fact)
         indicator.last_import = last_import.get(code)
-        indicator.full_clean(validate_unique=False)
         if indicator.pk is None:
             new.append(indicator)
         else:

@@ -232,3 +232,13 @@ def test_an_xlsx_that_unpacks_too_far_is_refused(monkeypatch):
     book.save(content)
     outcome = import_bytes(("big.xlsx", content.getvalue()))
     assert "unpacks to more than" in outcome.problems[0].message
+
+
+def test_facts_a_series_cannot_keep_are_refused_before_anything_is_written():
+    before = snapshot()
+    long_name = "x" * 201
+    content = f"iso3,indicator_code,year,value,indicator_name\nJPN,new.series,2021,5,{long_name}\n".encode()
+    outcome = import_bytes(("values.csv", content))
+    assert [(p.file, p.column) for p in outcome.problems] == [("values.csv", "name")]
+    assert outcome.problems[0].message.startswith("new.series: Ensure this value has at most 200 characters")
+    assert snapshot() == before
