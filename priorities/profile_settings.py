@@ -238,7 +238,7 @@ class ProfileSettings:
     context_transforms: dict = setting(
         {},
         kind=Kind.CONTEXT,
-        group=Group.WEIGHTS,
+        group=Group.METHOD,
         label=_("context transforms"),
         help_text=_(
             "Indicator code → how its value is read: transform (none, log, per_capita, per_gdp) and max_age_years, "

@@ -5,8 +5,10 @@ import dataclasses
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from countries.models import Indicator
 from hipoc.serializers import StrictSerializerMixin
 
+from ..criteria import CONTEXT_PREFIX
 from ..models import Aggregation, AreaResult, PolicyPriority, PolicySource, RankingResult, RankingRun, WeightProfile
 from ..profile_settings import ContextTransform, Group, Kind
 from ..profiles import CONTRIBUTION_MEANING
@@ -315,6 +317,11 @@ class MatrixSerializer(serializers.ModelSerializer):
     )
     alternatives = MatrixAlternativeSerializer(source="area_results", many=True)
     parameters = serializers.SerializerMethodField()
+    sources = serializers.SerializerMethodField(
+        help_text="Per context criterion (`context.<indicator>`): the indicator's source, release and licence, which "
+        "every use of its values must name (CC BY 4.0 for World Bank data); read as `parameters.context_transforms` "
+        "says."
+    )
 
     class Meta:
         model = RankingRun
@@ -325,6 +332,7 @@ class MatrixSerializer(serializers.ModelSerializer):
             "formula",
             "parameters",
             "criteria",
+            "sources",
             "ideal",
             "anti_ideal",
             "distribution",
@@ -337,6 +345,22 @@ class MatrixSerializer(serializers.ModelSerializer):
 
     def get_formula(self, run: RankingRun) -> str:
         return MATRIX_FORMULA[run.method]
+
+    @extend_schema_field(serializers.DictField(child=serializers.DictField(child=serializers.CharField())))
+    def get_sources(self, run: RankingRun) -> dict:
+        codes = [
+            criterion["code"].removeprefix(CONTEXT_PREFIX)
+            for criterion in run.criteria
+            if criterion["code"].startswith(CONTEXT_PREFIX)
+        ]
+        if not codes:
+            return {}
+        return {
+            f"{CONTEXT_PREFIX}{code}": {"indicator": name, "source": source, "vintage": vintage, "licence": licence}
+            for code, name, source, vintage, licence in Indicator.objects.filter(code__in=codes).values_list(
+                "code", "name", "source", "vintage", "licence"
+            )
+        }
 
     @extend_schema_field(serializers.DictField(child=serializers.FloatField(allow_null=True)))
     def get_ideal(self, run: RankingRun) -> dict:

@@ -79,7 +79,8 @@ ENDPOINTS: dict[str, tuple[str, Path, int]] = {
         lambda world: f"/api/v1/rankings/{world.run.pk}/?area=patent_examination",
         9,
     ),
-    "matrix": ("partner-system", lambda world: f"/api/v1/rankings/{world.run.pk}/matrix/", 7),
+    # The matrix names the source and licence of its context criteria: one query.
+    "matrix": ("partner-system", lambda world: f"/api/v1/rankings/{world.run.pk}/matrix/", 8),
     "robustness": ("partner-system", lambda world: f"/api/v1/rankings/{world.run.pk}/robustness/", 6),
     "mission reports": ("jpo-staff", lambda world: "/api/v1/mission-reports/", 9),
     "needs": ("jpo-staff", lambda world: "/api/v1/needs/", 4),

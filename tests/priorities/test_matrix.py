@@ -53,6 +53,10 @@ def test_every_methods_scores_follow_from_the_matrix_alone(method):
     assert goalposts["needs.stakeholder"] == (0.0, 25.0)
     shape = matrix["distribution"]["needs.stakeholder"]
     assert {"raw_skewness", "raw_kurtosis", "raw_flagged", "skewness", "kurtosis", "flagged"} <= set(shape)
+    # Context values name where they come from and how they were read.
+    patents = matrix["sources"]["context.IP.PAT.RESD"]
+    assert patents["licence"].startswith("CC BY 4.0") and patents["vintage"] == "2026-01-28"
+    assert matrix["parameters"]["context_transforms"]["IP.PAT.RESD"]["transform"] == "per_capita"
 
 
 @pytest.mark.django_db
