@@ -37,6 +37,7 @@ from .profile_settings import (
     DENOMINATORS,
     FIELD_NEED,
     FIELD_READINESS,
+    FOLLOW_PROFILE,
     GDP_PER_CAPITA,
     HISTORY_CONTINUITY,
     HISTORY_NEXT_STEP,
@@ -475,10 +476,7 @@ def extract(settings: ProfileSettings, criteria: Sequence[Criterion], *, as_of: 
     if raw.size == 0:
         raw, evidence = raw.reshape(0, len(criteria)), evidence.reshape(0, len(criteria))
 
-    groups = None
-    if settings.imputation in (Imputation.REGION, Imputation.INCOME_GROUP):
-        key = "region" if settings.imputation == Imputation.REGION else "income_group"
-        groups = _group_labels(pool.countries, key)[country_of_pair] * max(shape[1], 1) + area_of_pair
+    groups = _imputation_groups(settings, criteria, pool.countries, country_of_pair, area_of_pair, shape[1])
     prior_groups = None
     if settings.prior_group != PriorGroup.ALL:
         prior_groups = _group_labels(pool.countries, settings.prior_group)[country_of_pair]
@@ -534,6 +532,35 @@ def with_readings(
                 evidence[:, column] = np.round(recency.amounts[criterion.code].reshape(-1), RAW_DECIMALS)
         variants.append((raw, evidence))
     return dataclasses.replace(problem, variants=tuple(variants))
+
+
+def _imputation_groups(
+    settings: ProfileSettings,
+    criteria: Sequence[Criterion],
+    countries: Sequence[Mapping[str, Any]],
+    country_of_pair: np.ndarray,
+    area_of_pair: np.ndarray,
+    area_count: int,
+) -> np.ndarray | None:
+    """Each pair's group for imputing each criterion (pairs × criteria; −1: left missing), or None when nothing is
+    imputed. A group is a region or income group within one area. Context criteria may say their own way
+    (`context_transforms[…]["missing"]`); every other criterion follows the profile's imputation."""
+    choices: list[str] = []
+    for criterion in criteria:
+        choice: str = settings.imputation
+        if criterion.code.startswith(CONTEXT_PREFIX):
+            own = settings.context_transforms.get(criterion.code.removeprefix(CONTEXT_PREFIX), {}).get("missing")
+            choice = choice if own in (None, FOLLOW_PROFILE) else own
+        choices.append(choice)
+    if all(choice == Imputation.NONE for choice in choices):
+        return None
+    labels: dict[str, np.ndarray] = {
+        key: _group_labels(countries, key)[country_of_pair] * max(area_count, 1) + area_of_pair
+        for key in (Imputation.REGION.value, Imputation.INCOME_GROUP.value)
+        if key in choices
+    }
+    none = np.full(country_of_pair.shape, -1)
+    return np.column_stack([labels.get(choice, none) for choice in choices])
 
 
 def _group_labels(countries: Sequence[Mapping[str, Any]], key: str) -> np.ndarray:

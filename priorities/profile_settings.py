@@ -97,6 +97,11 @@ DENOMINATORS: dict[str, tuple[str, ...]] = {
     ContextTransform.PER_GDP: (GDP_PER_CAPITA, POPULATION),
 }
 
+# How a context criterion treats a country without a current value: as the profile's imputation says, or its own
+# way — left missing (it drops out of the pair's weights) or filled with the mean of the region or income group.
+FOLLOW_PROFILE = "profile"
+CONTEXT_MISSING = (FOLLOW_PROFILE, "none", "region", "income_group")
+
 # A context value older than this many years is never current enough to score.
 LONGEST_CONTEXT_AGE = 50
 
@@ -241,9 +246,11 @@ class ProfileSettings:
         group=Group.METHOD,
         label=_("context transforms"),
         help_text=_(
-            "Indicator code → how its value is read: transform (none, log, per_capita, per_gdp) and max_age_years, "
+            "Indicator code → how its value is read: transform (none, log, per_capita, per_gdp); max_age_years, "
             "the oldest a latest value may be (counted back from the run's date) before the country counts as "
-            "having none. Indicators not named are read as published, however old."
+            "having none; and missing, what a country without one gets (profile: the imputation setting; none: "
+            "nothing, the criterion drops out of its weights; region or income_group: that group's mean). "
+            "Indicators not named are read as published, however old, and follow the imputation setting."
         ),
         in_form=False,
     )
@@ -582,8 +589,13 @@ def clean_value(spec: dataclasses.Field, value: Any) -> Any:
 
 
 def _clean_context(code: str, options: Any) -> dict[str, Any]:
-    if not isinstance(options, dict) or set(options) - {"transform", "max_age_years"}:
-        raise ValidationError(_("%(code)s: give its transform and max_age_years.") % {"code": code})
+    if not isinstance(options, dict) or set(options) - {"transform", "max_age_years", "missing"}:
+        raise ValidationError(_("%(code)s: give its transform, max_age_years and missing.") % {"code": code})
+    missing = options.get("missing", FOLLOW_PROFILE)
+    if missing not in CONTEXT_MISSING:
+        raise ValidationError(
+            _("%(code)s: missing is one of %(choices)s.") % {"code": code, "choices": ", ".join(CONTEXT_MISSING)}
+        )
     transform = options.get("transform", ContextTransform.NONE.value)
     if transform not in ContextTransform.values:
         raise ValidationError(
@@ -599,7 +611,7 @@ def _clean_context(code: str, options: Any) -> dict[str, Any]:
                 % {"code": code, "limit": LONGEST_CONTEXT_AGE}
             )
         age = int(number)
-    return {"transform": str(transform), "max_age_years": age}
+    return {"transform": str(transform), "max_age_years": age, "missing": str(missing)}
 
 
 def _clean_matrix(value: Any) -> dict[str, Any]:

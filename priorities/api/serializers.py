@@ -10,7 +10,7 @@ from hipoc.serializers import StrictSerializerMixin
 
 from ..criteria import CONTEXT_PREFIX
 from ..models import Aggregation, AreaResult, PolicyPriority, PolicySource, RankingResult, RankingRun, WeightProfile
-from ..profile_settings import ContextTransform, Group, Kind
+from ..profile_settings import CONTEXT_MISSING, ContextTransform, Group, Kind
 from ..profiles import CONTRIBUTION_MEANING
 
 
@@ -59,6 +59,11 @@ def setting_serializer_field(spec: dataclasses.Field) -> serializers.Field:
 class ContextOptionsSerializer(serializers.Serializer):
     transform = serializers.ChoiceField(choices=ContextTransform.choices)
     max_age_years = serializers.IntegerField(allow_null=True, help_text="Oldest a latest value may be, in years.")
+    missing = serializers.ChoiceField(
+        choices=CONTEXT_MISSING,
+        help_text="What a country without a current value gets: `profile` follows the imputation setting; `none` "
+        "leaves it out of the pair's weights; `region` or `income_group` fills in that group's mean.",
+    )
 
 
 class WeightProfileSerializer(serializers.ModelSerializer):

@@ -66,7 +66,8 @@ class DecisionProblem:
     country_count: int
     area_count: int
     criteria: tuple[Criterion, ...]
-    # Integer label per pair for imputation by group mean (e.g. region × area); None disables imputation.
+    # Integer label per pair for imputation by group mean (e.g. region × area), or per pair and criterion with −1
+    # where a criterion's missing values stay missing; None disables imputation.
     impute_group_of_pair: np.ndarray | None = None
     # Effective amount of evidence (sum of recency weights) behind each pair's value of each evidence criterion.
     evidence: np.ndarray | None = None

@@ -12,19 +12,29 @@ def coverage(raw: np.ndarray, weights: np.ndarray) -> np.ndarray:
 def impute_group_mean(raw: np.ndarray, groups: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
     """Fill each missing value with the mean of its criterion over the alternatives of the same group.
 
-    `groups` labels each alternative with a non-negative integer (its region or income group).
-    Only alternatives selected by `rows` contribute to the means. A value stays missing when no
-    alternative of its group has one.
+    `groups` labels each alternative with a non-negative integer (its region or income group), or each
+    alternative and criterion (alternatives × criteria), where −1 leaves that criterion's missing values missing.
+    Only alternatives selected by `rows` contribute to the means. A value stays missing when no alternative of
+    its group has one.
     """
     raw = np.asarray(raw, dtype=float)
     groups = np.asarray(groups, dtype=int)
+    if groups.ndim == 1:
+        groups = np.repeat(groups[:, None], raw.shape[1], axis=1)
     contributing = np.ones(raw.shape[0], dtype=bool) if rows is None else rows
-    group_count = int(groups.max()) + 1 if groups.size else 0
-    present = (~np.isnan(raw)) & contributing[:, None]
-    sums = np.zeros((group_count, raw.shape[1]))
-    counts = np.zeros((group_count, raw.shape[1]))
-    np.add.at(sums, groups, np.where(present, raw, 0.0))
-    np.add.at(counts, groups, present.astype(float))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        means = sums / counts
-    return np.where(np.isnan(raw), means[groups], raw)
+    filled = raw.copy()
+    for column in range(raw.shape[1]):
+        labels = groups[:, column]
+        grouped = labels >= 0
+        if not grouped.any():
+            continue
+        values = raw[:, column]
+        present = ~np.isnan(values) & contributing & grouped
+        size = int(labels.max()) + 1
+        sums = np.bincount(labels[present], weights=values[present], minlength=size)
+        counts = np.bincount(labels[present], minlength=size)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means = sums / counts
+        gaps = np.isnan(values) & grouped
+        filled[gaps, column] = means[labels[gaps]]
+    return filled

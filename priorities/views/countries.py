@@ -134,6 +134,7 @@ def country_detail(request: AuthenticatedRequest, iso3: str) -> HttpResponse:
         "contribution_axis": CONTRIBUTION_AXIS[run.method] if run else "",
         "ladder": independence_ladder(programs),
         "timeline": cooperation_timeline(programs, activities),
+        "source_names": source_names,
         "indicator_cards": cards,
         "indicator_sources": sources,
         "reports": reports,

@@ -23,7 +23,7 @@ def _shown_item(item) -> str:
     """One entry of a mapping setting: a weight, a direction, or a context indicator's reading."""
     if isinstance(item, dict):
         age = item.get("max_age_years")
-        return f"({item.get('transform')}{'' if age is None else f', ≤ {age} y'})"
+        return f"({item.get('transform')}{'' if age is None else f', ≤ {age} y'}, missing: {item.get('missing')})"
     return f"{item:g}" if isinstance(item, int | float) else str(item)
 
 

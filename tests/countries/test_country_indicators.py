@@ -77,3 +77,17 @@ def test_the_brief_sets_each_indicator_against_its_peers(client, staff_user):
     assert "Patent applications, residents" in page
     assert "regional median (" in page
     assert "CC BY 4.0" in page
+
+
+def test_what_an_unranked_country_lacks_is_named_in_words(client, staff_user):
+    from tests.priorities.test_api import computed_run, seed
+
+    seed(reports=20, needs=10, countries=5)
+    run = computed_run(publish=True)
+    unranked = run.results.filter(rank__isnull=True).exclude(missing=[]).first()
+    client.force_login(staff_user)
+    page = client.get(reverse("country-detail", args=[unranked.country_id])).content.decode()
+    missing = page.split("Missing:")[1].split("<span")[0]
+    assert "Need assessed on mission" in missing
+    assert "Context: Patent applications, residents" in missing
+    assert "field.need" not in missing and "context.IP.PAT.RESD" not in missing

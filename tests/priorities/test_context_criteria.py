@@ -12,6 +12,7 @@ from countries.models import IndicatorValue
 from priorities.criteria import extract
 from priorities.profile_settings import ProfileSettings
 from priorities.profiles import profile_criteria
+from priorities.scoring import Method, evaluate
 from priorities.selectors import policy_source_codes
 from priorities.services import default_profile
 from priorities.services.profiles import ProfileIdentity, baseline_settings, weight_profile_save
@@ -84,7 +85,11 @@ def test_a_value_older_than_the_maximum_age_counts_as_missing():
 def test_the_baseline_scores_four_documented_indicators_with_their_directions():
     settings = default_profile().config
     assert settings.context_indicators == ["GB.XPD.RSDV.GD.ZS", "GE.EST", "IP.PAT.RESD", "IT.NET.USER.ZS"]
-    assert settings.context_transforms["IP.PAT.RESD"] == {"transform": "per_capita", "max_age_years": 5}
+    assert settings.context_transforms["IP.PAT.RESD"] == {
+        "transform": "per_capita",
+        "max_age_years": 5,
+        "missing": "profile",
+    }
     criteria = {c.code: c for c in profile_criteria(settings, policy_source_codes())}
     assert criteria["context.IP.PAT.RESD"].direction == "cost"
     assert criteria["context.GB.XPD.RSDV.GD.ZS"].direction == "cost"
@@ -100,8 +105,9 @@ def test_the_baseline_scores_four_documented_indicators_with_their_directions():
         ({"GE.EST": {"transform": "squared", "max_age_years": 5}}, "the transform is one of none, log"),
         ({"GE.EST": {"transform": "none", "max_age_years": 51}}, "max_age_years is a whole number from 0 to 50"),
         ({"GE.EST": {"transform": "none", "max_age_years": 2.5}}, "max_age_years is a whole number"),
-        ({"GE.EST": {"transform": "none", "since": 2010}}, "give its transform and max_age_years"),
-        ({"GE.EST": "log"}, "give its transform and max_age_years"),
+        ({"GE.EST": {"transform": "none", "since": 2010}}, "give its transform, max_age_years and missing"),
+        ({"GE.EST": "log"}, "give its transform, max_age_years and missing"),
+        ({"GE.EST": {"transform": "none", "missing": "zero"}}, "missing is one of profile, none, region"),
     ],
 )
 def test_bad_context_options_are_refused_by_field(transforms, words):
@@ -155,3 +161,28 @@ def test_staff_weigh_the_profiles_context_indicators_on_its_page_and_keep_them(c
     assert config.criterion_weights["context.GE.EST"] == 0.05
     # A context weight the form did not post counts as 0, as for any other criterion.
     assert config.criterion_weights["context.IT.NET.USER.ZS"] == 0.0
+
+
+@pytest.mark.parametrize(("missing", "imputation", "filled"), [("region", "none", True), ("none", "region", False)])
+def test_a_context_criterion_says_how_a_missing_value_is_treated(missing, imputation, filled):
+    seed(reports=120, needs=40, countries=40)
+    settings = baseline_settings().replace(
+        imputation=imputation,
+        context_transforms={
+            **baseline_settings().context_transforms,
+            "IP.PAT.RESD": {"transform": "per_capita", "max_age_years": 5, "missing": missing},
+        },
+    )
+    inputs = extract(settings, profile_criteria(settings, policy_source_codes()), as_of=AS_OF)
+    outcome = evaluate(inputs.problem, Method(samples=0, seed=1))
+    codes = [criterion.code for criterion in inputs.problem.criteria]
+    patents, research = codes.index("context.IP.PAT.RESD"), codes.index("context.GB.XPD.RSDV.GD.ZS")
+    # Countries without a patent count since 2021 (Cambodia among them) get their region's mean, or nothing.
+    khm = [country["iso3"] for country in inputs.countries].index("KHM")
+    assert np.isnan(inputs.problem.raw[inputs.problem.country_of_pair == khm, patents]).all()
+    lacking = np.isnan(inputs.problem.raw[:, patents])
+    assert outcome.imputed[lacking, patents].any() == filled
+    assert np.array_equal(outcome.imputed[lacking, patents], ~np.isnan(outcome.values[lacking, patents]))
+    # The other context criteria follow the profile's imputation setting.
+    lacking = np.isnan(inputs.problem.raw[:, research])
+    assert outcome.imputed[lacking, research].any() == (imputation != "none")

@@ -7,6 +7,7 @@ from pymcdm.normalizations import minmax_normalization
 
 from priorities.scoring import COST, Criterion, DecisionProblem, Method, ScoringError, evaluate
 from priorities.scoring.aggregation import aggregate, geometric_values
+from priorities.scoring.missing import impute_group_mean
 from priorities.scoring.normalization import apply, fit, min_max, normalize, percentile_rank, z_score
 from priorities.scoring.ranking import competition_ranks, rank_summary
 from priorities.scoring.weights import (
@@ -292,3 +293,13 @@ def test_scores_equal_but_for_rounding_share_a_rank():
 def test_a_raw_value_beyond_a_trillion_is_refused():
     with pytest.raises(ScoringError, match="beyond ±1e\\+12"):
         evaluate(problem(np.array([[1.0], [2e12]]), [1]), Method(samples=0))
+
+
+def test_imputation_by_group_may_differ_by_criterion():
+    raw = np.array([[1.0, 10.0], [3.0, 30.0], [np.nan, np.nan], [5.0, np.nan]])
+    groups = np.array([[0, 0], [0, 0], [0, -1], [1, 1]])
+    filled = impute_group_mean(raw, groups)
+    assert filled[2, 0] == 2.0  # the mean of its group in the first criterion
+    assert np.isnan(filled[2, 1])  # left missing in the second
+    assert np.isnan(filled[3, 1])  # no other member of its group has a value
+    assert np.array_equal(impute_group_mean(raw, np.array([0, 0, 0, 1]))[2], [2.0, 20.0])
