@@ -182,6 +182,10 @@ class FileSummary:
     skipped: int = 0
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def format_label(self) -> str:
+        return str(IndicatorFileFormat(self.format).label) if self.format else "—"
+
 
 @dataclass
 class IndicatorImportOutcome:

@@ -16,13 +16,15 @@ from hipoc.permissions import require
 
 from .forms import IndicatorImportForm
 from .indicator_files import read_indicator_file
-from .models import Indicator
+from .models import Indicator, IndicatorImport
 from .selectors import STALE_AFTER_YEARS, histogram, indicators_overview, latest_values
 from .services import indicators_import
 
 # The files a preview checked wait in the cache (compressed) until the same user confirms them, at most an hour.
 PENDING_KEY = "indicator-import:{user}:{token}"
 PENDING_SECONDS = 3600
+# Imports listed under the form, newest first.
+RECENT_IMPORTS = 10
 
 
 def indicator_import_view(request: AuthenticatedRequest) -> HttpResponse:
@@ -63,9 +65,9 @@ def indicator_import_view(request: AuthenticatedRequest) -> HttpResponse:
                 cache.set(key, [(name, zlib.compress(content)) for name, content in uploads], PENDING_SECONDS)
         else:
             status = 400
-    return render(
-        request, "countries/indicator_import.html", {"form": form, "outcome": outcome, "token": token}, status=status
-    )
+    recent = IndicatorImport.objects.select_related("imported_by")[:RECENT_IMPORTS]
+    context = {"form": form, "outcome": outcome, "token": token, "recent": recent}
+    return render(request, "countries/indicator_import.html", context, status=status)
 
 
 def indicator_list(request: AuthenticatedRequest) -> HttpResponse:

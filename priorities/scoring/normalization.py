@@ -47,7 +47,9 @@ class Levels:
         if buckets < 1:
             return np.searchsorted(self.distinct, values, side="left")
         low, high = self.edges[0], self.edges[-1]
-        with np.errstate(invalid="ignore"):
+        # Over a range too narrow for the bucket width to be a number, the bucket is nonsense and the check below
+        # sends the value to the binary search.
+        with np.errstate(invalid="ignore", over="ignore"):
             bucket = np.clip(((values - low) * (buckets / (high - low))).astype(np.intp), 0, buckets - 1)
         start, end = self.edge_positions[bucket], self.edge_positions[bucket + 1]
         # A value in [edge b, edge b+1) has as many reference values below it as edge b when none lies between.

@@ -32,13 +32,18 @@ def test_staff_check_the_files_then_import_exactly_what_they_saw(client, staff_u
     preview = client.post(PAGE, {"indicator_files": [upload(DOWNLOAD), upload(METADATA)], "preview": "1"})
     assert preview.status_code == 200
     page = preview.content.decode()
-    assert "world_bank_csv" in page and "world_bank_metadata" in page
-    assert re.search(r"<td>IP\.PAT\.RESD</td><td>JPN</td><td>2021</td><td[^>]*>1\.0</td><td[^>]*>222452\.0</td>", page)
+    assert "World Bank download (CSV)" in page and "World Bank indicator metadata (CSV)" in page
+    assert re.search(r"<td>IP\.PAT\.RESD</td><td>JPN</td><td>2021</td><td[^>]*>1</td><td[^>]*>222,452</td>", page)
     assert IndicatorValue.objects.get(indicator__code="IP.PAT.RESD", country_id="JPN", year=2021).value == 1
     token = preview.context["token"]
 
     done = client.post(PAGE, {"confirm": "1", "token": token}, follow=True)
     assert "Imported: 0 new values, 1 changed." in done.content.decode()
+    # The import heads the list of recent ones, with who made it.
+    assert [(item.file_name, item.imported_by) for item in done.context["recent"][:2]] == [
+        (METADATA.name, staff_user),
+        (DOWNLOAD.name, staff_user),
+    ]
     value = IndicatorValue.objects.get(indicator__code="IP.PAT.RESD", country_id="JPN", year=2021)
     assert value.value == 222452
     assert value.source_import.imported_by == staff_user

@@ -102,3 +102,10 @@ def test_a_percentile_scales_lookup_places_every_value_as_binary_search_does(ref
     levels = Levels.of(reference)
     queries = np.concatenate([queries, levels.distinct, levels.edges])
     assert np.array_equal(levels.positions(queries), np.searchsorted(levels.distinct, queries, side="left"))
+
+
+def test_a_percentile_scale_over_a_range_too_narrow_for_its_buckets_still_places_values_exactly():
+    levels = Levels.of(np.array([0.0, 5e-324, 1e-323]))
+    queries = np.array([0.0, 5e-324, 1e-323, 1.0, -1.0])
+    with np.errstate(all="raise"):
+        assert np.array_equal(levels.positions(queries), np.searchsorted(levels.distinct, queries, side="left"))
