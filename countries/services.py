@@ -385,7 +385,8 @@ def _fact_problems(
         # A copy: the stored indicator changes only once every file has been checked.
         candidate = _with_facts(copy.copy(known) if known else Indicator(code=code), fact)
         try:
-            candidate.full_clean(validate_unique=False, exclude=["last_import"])
+            # The code pattern, the only constraint, was checked with the cells: no query per indicator.
+            candidate.full_clean(validate_unique=False, validate_constraints=False, exclude=["last_import"])
         except ValidationError as error:
             source = next((f.name for f in files if code in f.indicators), "")
             for field_name, messages in error.message_dict.items():
