@@ -302,7 +302,9 @@ def next_step(stage: np.ndarray, areas: Sequence[Mapping[str, Any]]) -> np.ndarr
     return np.where(rung == following, NEXT_RUNG, np.where(rung < following, CLIMBED_RUNG, LATER_RUNG))
 
 
-def _read_context(value: float, transform: str, year: int, denominators: Mapping[str, Mapping[int, float]]):
+def _read_context(
+    value: float, transform: str, year: int, denominators: Mapping[str, Mapping[int, float]]
+) -> float | None:
     """One context value as a profile scores it (None when it cannot be: a log of a negative value, or no
     denominator in the same year)."""
     if transform == ContextTransform.LOG:
