@@ -37,9 +37,10 @@ demo: migrate
 	$(PY) manage.py seed_demo
 	$(PY) manage.py rank --publish --top 10
 
+# The address and the demo logins come last, just above the server's own start-up lines.
 run: demo
-	@echo "HIPOC is served on http://$(HOST):$(PORT)/"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@$(PY) manage.py demo_logins --url http://$(HOST):$(PORT)/
+	@$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import authenticate
@@ -118,3 +119,16 @@ def test_synthetic_experts_cannot_sign_in():
     authors = {report.author for report in MissionReport.objects.select_related("author")}
     demo_usernames = {login.username for login in DEMO_LOGINS}
     assert any(not author.has_usable_password() for author in authors if author.username not in demo_usernames)
+
+
+def test_make_run_ends_with_the_address_and_the_demo_logins():
+    out = StringIO()
+    call_command("demo_logins", url="http://127.0.0.1:8000/", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "HIPOC is served on http://127.0.0.1:8000/"
+    assert lines[-len(DEMO_LOGINS) :] == [
+        f"  {login.role:<15} {login.username}:{login.password}" for login in DEMO_LOGINS
+    ]
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text()
+    run = makefile.split("\nrun: demo\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert [line.strip().split("manage.py ")[1].split()[0] for line in run] == ["demo_logins", "runserver"]

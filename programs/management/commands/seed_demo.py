@@ -1,9 +1,9 @@
 from datetime import date
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from accounts.services import DEMO_LOGINS
 from programs.demo import DemoDataPresentError, DemoSize, demo_data_seed
 
 DEFAULT = DemoSize()
@@ -47,6 +47,4 @@ class Command(BaseCommand):
         else:
             for name, count in counts.items():
                 self.stdout.write(f"{name.replace('_', ' ')}: {count}")
-        self.stdout.write("Demo logins (password after the colon):")
-        for login in DEMO_LOGINS:
-            self.stdout.write(f"  {login.role:<15} {login.username}:{login.password}")
+        call_command("demo_logins", stdout=self.stdout)
