@@ -58,6 +58,9 @@ def test_every_role_sees_the_published_ranking(client, published, role):
     page = response.content.decode()
     assert 'id="ranking-chart-data"' in page
     assert ("Recompute" in page) == (role == "jpo-staff")
+    # A first published run has no movements: the legend says what the dashes mean.
+    assert "—" in page.split('id="movement-legend"')[1].split("</p>")[0]
+    assert "first published run" in page
 
 
 @pytest.mark.django_db
