@@ -62,6 +62,8 @@ RAW_DECIMALS = 10
 # 0.5 ** 1000 ≈ 9e-302, still a normal double.
 MAX_HALF_LIVES = 1000.0
 CONTEXT_PREFIX = "context."
+# Needs still to be met: the others (met, withdrawn) no longer call for cooperation.
+COUNTED_NEED_STATUSES = (NeedStatus.OPEN, NeedStatus.BEING_ADDRESSED)
 # An indicator the profile names without options is read as published, however old.
 NO_CONTEXT_OPTIONS = {"transform": ContextTransform.NONE.value, "max_age_years": None}
 
@@ -236,11 +238,18 @@ def _counted_needs():
     return StakeholderNeed.objects.filter(Q(report__isnull=True) | Q(report__status=ReportStatus.REVIEWED))
 
 
+def need_counts(need: StakeholderNeed) -> bool:
+    """Whether a need counts in `needs.stakeholder`, as `_need_sums` counts them: open or being addressed, and
+    recorded on its own or heard in a reviewed report (select `report` with the need)."""
+    report = need.report
+    return need.status in COUNTED_NEED_STATUSES and (report is None or report.status == ReportStatus.REVIEWED)
+
+
 def _need_sums(as_of: date, half_life: int):
     weight = recency_weight(as_of, "raised_on", half_life)
     return (
         _counted_needs()
-        .filter(status__in=[NeedStatus.OPEN, NeedStatus.BEING_ADDRESSED], raised_on__lte=as_of)
+        .filter(status__in=COUNTED_NEED_STATUSES, raised_on__lte=as_of)
         .values("country", "area")
         .annotate(
             urgency_total=Sum(ExpressionWrapper(weight * F("urgency"), output_field=FloatField())),

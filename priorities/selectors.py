@@ -17,7 +17,7 @@ from countries.models import Country, Indicator
 from hipoc.cache import cache_is_shared, current_generation, new_generation
 from programs.models import CooperationArea, CooperationProgram, MissionReport, ProgramStatus, StakeholderNeed
 
-from .criteria import CONTEXT_PREFIX
+from .criteria import CONTEXT_PREFIX, need_counts
 from .models import AreaResult, PolicyPriority, PolicySource, RankingResult, RankingRun, RunStatus, WeightProfile
 from .profile_settings import (
     FIELD_NEED,
@@ -246,7 +246,8 @@ def criterion_evidence(
         if code in (FIELD_NEED, FIELD_READINESS):
             evidence = {"reports": reports}
         elif code == NEEDS_STAKEHOLDER:
-            evidence = {"needs": needs}
+            # Only the needs the criterion counts: not met or withdrawn ones, not those of unreviewed reports.
+            evidence = {"needs": [need for need in needs if need_counts(need)]}
         elif code in (HISTORY_CONTINUITY, HISTORY_STAGE, HISTORY_NEXT_STEP):
             evidence = {"programs": programs}
         elif kind == POLICY:

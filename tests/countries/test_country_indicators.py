@@ -91,3 +91,20 @@ def test_what_an_unranked_country_lacks_is_named_in_words(client, staff_user):
     assert "Need assessed on mission" in missing
     assert "Context: Patent applications, residents" in missing
     assert "field.need" not in missing and "context.IP.PAT.RESD" not in missing
+
+
+def test_the_open_needs_evidence_lists_only_the_needs_the_criterion_counts(client, staff_user):
+    from tests.factories import StakeholderNeedFactory
+    from tests.priorities.test_api import computed_run, seed
+
+    seed(reports=20, needs=10, countries=5)
+    run = computed_run(publish=True)
+    iso3 = run.results.filter(rank__isnull=False).first().country_id
+    open_need = StakeholderNeedFactory(country_id=iso3, description="Still open.", status="open")
+    met_need = StakeholderNeedFactory(country_id=iso3, description="Met already.", status="met")
+    client.force_login(staff_user)
+    response = client.get(reverse("country-detail", args=[iso3]))
+    counted = next(item for item in response.context["criteria"] if item["code"] == "needs.stakeholder")
+    listed = {need.pk for need in counted["evidence"]["needs"]}
+    assert open_need.pk in listed and met_need.pk not in listed
+    assert all(need.status in ("open", "being_addressed") for need in counted["evidence"]["needs"])
