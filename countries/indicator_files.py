@@ -37,14 +37,6 @@ WORLD_BANK_PREAMBLE = "Data Source"
 YEAR_COLUMN = re.compile(r"^\d{4}$")
 # The World Bank's terms of use put its datasets under CC BY 4.0; every page showing a value names it.
 WORLD_BANK_LICENCE = "CC BY 4.0 (World Bank Open Data)"
-
-
-def world_bank_facts(code: str, **facts: str) -> "IndicatorFacts":
-    return IndicatorFacts(
-        code=code, source_url=f"https://data.worldbank.org/indicator/{code}", licence=WORLD_BANK_LICENCE, **facts
-    )
-
-
 LONG_TABLE_COLUMNS = ("iso3", "indicator_code", "year", "value")
 
 
@@ -84,6 +76,13 @@ class IndicatorFacts:
     licence: str = ""
     vintage: str = ""
     retrieved_from: str = ""
+
+
+def world_bank_facts(code: str, **facts: str) -> IndicatorFacts:
+    """What a World Bank file says about a series, with the address of its page and the World Bank's licence."""
+    return IndicatorFacts(
+        code=code, source_url=f"https://data.worldbank.org/indicator/{code}", licence=WORLD_BANK_LICENCE, **facts
+    )
 
 
 @dataclass
