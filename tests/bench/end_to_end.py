@@ -46,7 +46,8 @@ def prepare_database(url: str) -> None:
         admin.close()
 
 
-def main() -> None:
+def setup_django() -> None:
+    """Django on a fresh throwaway database named by BENCH_DATABASE_URL, with production's DEBUG off."""
     url = os.environ.get("BENCH_DATABASE_URL")
     if not url:
         sys.exit("Set BENCH_DATABASE_URL to a throwaway database (sqlite:///… or postgres://…/hipoc_bench).")
@@ -57,6 +58,10 @@ def main() -> None:
     import django
 
     django.setup()
+
+
+def main() -> None:
+    setup_django()
     from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -5,27 +5,16 @@ Run with BENCH_DATABASE_URL pointing at a throwaway database (the Makefile does)
 second and SQL statements; asserts nothing.
 """
 
-import os
-import sys
 import time
 from io import StringIO
 
-from tests.bench.end_to_end import prepare_database, statements
+from tests.bench.end_to_end import setup_django, statements
 
 BASELINE_ROWS = 2000
 
 
 def main() -> None:
-    url = os.environ.get("BENCH_DATABASE_URL")
-    if not url:
-        sys.exit("Set BENCH_DATABASE_URL to a throwaway database (sqlite:///… or postgres://…/hipoc_bench).")
-    prepare_database(url)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hipoc.settings.local")
-    os.environ["DEBUG"] = "false"
-    import django
-
-    django.setup()
+    setup_django()
     from django.core.management import call_command
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
