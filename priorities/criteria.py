@@ -589,7 +589,7 @@ def inputs_digest(problem: DecisionProblem, countries, areas, settings: ProfileS
         (c.code, round(c.weight, 12), c.direction, c.low, c.high, c.transform, c.evidence) for c in problem.criteria
     ]
     digest.update(repr(criteria).encode())
-    digest.update(repr(sorted((key, repr(value)) for key, value in settings.to_json().items())).encode())
+    digest.update(repr(sorted((key, repr(value)) for key, value in settings.scoring_json().items())).encode())
     digest.update(as_of.isoformat().encode())
     digest.update(np.ascontiguousarray(problem.raw).tobytes())
     for labels in (problem.evidence, problem.impute_group_of_pair, problem.prior_group_of_pair):

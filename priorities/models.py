@@ -183,7 +183,8 @@ class RunTrigger(models.TextChoices):
 class RankingRun(models.Model):
     """One computation of the ranking: a snapshot of its inputs, settings and results, never changed afterwards.
 
-    Publishing is the only change a succeeded run sees: it becomes the run partners get for its profile.
+    Publication is the only change a succeeded run sees: it becomes the run partners get for its profile, or, when
+    it waits as ready to publish, staff discard it or a later run takes its place.
     """
 
     Status = RunStatus
@@ -233,13 +234,17 @@ class RankingRun(models.Model):
         blank=True,
         help_text=_("The published run the rank movements are measured against."),
     )
-    reused_from = models.ForeignKey(
+    identical_to = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name=_("results reused from"),
+        verbose_name=_("identical to run"),
         null=True,
         blank=True,
+        help_text=_(
+            "The first run with the same inputs digest, settings, method, samples, seed and code version: its "
+            "results are this run's, copied rather than computed again."
+        ),
     )
     robustness = models.JSONField(
         _("robustness"),
@@ -254,6 +259,23 @@ class RankingRun(models.Model):
         help_text=_(
             "Each criterion's lower and upper end of the normalised scale: TOPSIS's anti-ideal and ideal points."
         ),
+    )
+    ready_to_publish = models.BooleanField(
+        _("ready to publish"),
+        default=False,
+        help_text=_(
+            "An automatic run that succeeded and waits for staff to publish or discard it; a later run of the "
+            "profile, published or waiting, takes its place."
+        ),
+    )
+    discarded_at = models.DateTimeField(_("discarded at"), null=True, blank=True)
+    discarded_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("discarded by"),
+        null=True,
+        blank=True,
     )
     is_published = models.BooleanField(_("published"), default=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
@@ -279,6 +301,10 @@ class RankingRun(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["profile_slug"], condition=Q(is_published=True), name="run_one_published_per_profile"
+            ),
+            models.CheckConstraint(
+                condition=Q(ready_to_publish=False) | Q(status="succeeded", is_published=False, discarded_at=None),
+                name="run_ready_only_if_succeeded_unpublished",
             ),
         ]
 

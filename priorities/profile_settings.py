@@ -133,11 +133,14 @@ class Kind:
 
 
 class Group:
-    """Where a setting acts: on the weights (shown as criteria in a run), on the method, or on the candidate pool."""
+    """Where a setting acts: on the weights (shown as criteria in a run), on the method, on the candidate pool, or
+    on what becomes of a finished run."""
 
     WEIGHTS = "weights"
     METHOD = "method"
     POOL = "pool"
+    # What happens to a run once computed: it shapes no score, so it is left out of the inputs digest.
+    PUBLICATION = "publication"
 
 
 def setting(
@@ -447,6 +450,16 @@ class ProfileSettings:
         help_text=_("ISO 3166-1 alpha-3 codes left out of the candidate pool."),
         in_form=False,
     )
+    auto_publish: bool = setting(
+        False,
+        kind=Kind.FLAG,
+        group=Group.PUBLICATION,
+        label=_("publish automatic runs at once"),
+        help_text=_(
+            "Runs made after evidence changes and every night become the published ranking as soon as they succeed. "
+            "Off: they wait as ready to publish until staff have looked at what changed and publish or discard them."
+        ),
+    )
 
     # Keys of a run's snapshot that name the profile rather than set it.
     IDENTITY: ClassVar[tuple[str, ...]] = ("slug", "name", "version")
@@ -491,6 +504,14 @@ class ProfileSettings:
 
     def to_json(self) -> dict[str, Any]:
         return {spec.name: copy.deepcopy(getattr(self, spec.name)) for spec in self.specs()}
+
+    def scoring_json(self) -> dict[str, Any]:
+        """The settings that shape the scores: all but those on what becomes of a finished run."""
+        return {
+            spec.name: copy.deepcopy(getattr(self, spec.name))
+            for spec in self.specs()
+            if spec.metadata["group"] != Group.PUBLICATION
+        }
 
     def choice_labels(self) -> dict[str, str]:
         """Each choice setting's value as people read it, e.g. {"aggregation": "Weighted arithmetic mean"}."""

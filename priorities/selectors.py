@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Concat
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from countries.models import Country, Indicator
@@ -32,7 +33,7 @@ from .profiles import criterion_label
 from .scoring.ranking import spearman_rho
 
 # The columns a run's API representation depends on, read before deciding whether to build it.
-RUN_STATE = ("pk", "status", "progress", "is_published", "finished_at")
+RUN_STATE = ("pk", "status", "progress", "is_published", "ready_to_publish", "finished_at")
 PUBLISHED_STATE_KEY = "hipoc:published-run:"
 PUBLICATION_GENERATION_KEY = "hipoc:publication-generation"
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,60}")
@@ -202,9 +203,14 @@ def runs_visible_to(user: User) -> QuerySet[RankingRun]:
     return runs.filter(published_at__isnull=False, status=RunStatus.SUCCEEDED)
 
 
+# The places that count as "the top" when a comparison says who entered or left it.
+TOP_PLACES = 10
+
+
 def rank_changes(first: RankingRun, second: RankingRun) -> dict[str, Any]:
-    """How ranks moved from `second` to `first`, country by country, and Spearman's rho over the countries both
-    ranked."""
+    """How ranks moved from `second` to `first`, country by country, what matters first: who entered and who left
+    the top ten, the biggest movers, then who became ranked or unranked; countries unranked in both are only
+    counted. With Spearman's rho over the countries both runs ranked."""
     ranks: dict[str, dict] = {}
     for run_id, iso3, name, rank in RankingResult.objects.filter(run__in=[first, second]).values_list(
         "run_id", "country_id", "country__name", "rank"
@@ -217,12 +223,96 @@ def rank_changes(first: RankingRun, second: RankingRun) -> dict[str, Any]:
         row["change"] = row["second"] - row["first"] if both else None
     common = [row for row in rows if row["change"] is not None]
     rho = spearman_rho(np.array([row["first"] for row in common]), np.array([row["second"] for row in common]))
+
+    def in_top(rank: int | None) -> bool:
+        return rank is not None and rank <= TOP_PLACES
+
+    movers = sorted((row for row in common if row["change"]), key=lambda row: (-abs(row["change"]), row["first"]))
     return {
         "rows": rows,
         "rho": None if np.isnan(rho) else rho,
         "common": len(common),
-        "moved": sum(1 for row in common if row["change"]),
+        "moved": len(movers),
+        "top": TOP_PLACES,
+        "entered_top": [row for row in rows if in_top(row["first"]) and not in_top(row["second"])],
+        "left_top": sorted(
+            (row for row in rows if in_top(row["second"]) and not in_top(row["first"])), key=lambda row: row["second"]
+        ),
+        "movers": movers,
+        "unchanged": [row for row in common if not row["change"]],
+        "newly_ranked": [row for row in rows if row["first"] is not None and row["second"] is None],
+        "no_longer_ranked": sorted(
+            (row for row in rows if row["first"] is None and row["second"] is not None), key=lambda row: row["second"]
+        ),
+        "unranked_in_both": sum(1 for row in rows if row["first"] is None and row["second"] is None),
     }
+
+
+# At most this many changed records of each kind are listed as the reasons for a comparison's movements.
+CHANGES_LISTED = 500
+
+
+def evidence_changes(since: datetime, until: datetime) -> dict[str, list[dict[str, Any]]]:
+    """The evidence that changed after `since` and up to `until`, by country: mission reports reviewed or returned,
+    stakeholder needs recorded or changed, cooperation programs changed, latest first. Three queries."""
+    window = {"updated_at__gt": since, "updated_at__lte": until}
+    changes: dict[str, list[dict[str, Any]]] = {}
+
+    def add(iso3: str, **change: Any) -> None:
+        changes.setdefault(iso3, []).append(change)
+
+    reports = (
+        MissionReport.objects.filter(
+            **window, status__in=[MissionReport.Status.REVIEWED, MissionReport.Status.RETURNED]
+        )
+        .only("pk", "kind", "country_id", "visit_start", "status", "updated_at")
+        .order_by("-updated_at")[:CHANGES_LISTED]
+    )
+    for report in reports:
+        add(report.country_id, kind="report", record=report, status=report.get_status_display(), at=report.updated_at)
+    needs = (
+        StakeholderNeed.objects.filter(**window)
+        .select_related("area", "stakeholder_group")
+        .order_by("-updated_at")[:CHANGES_LISTED]
+    )
+    for need in needs:
+        add(need.country_id, kind="need", record=need, status=need.get_status_display(), at=need.updated_at)
+    links = (
+        CooperationProgram.countries.through.objects.filter(
+            cooperationprogram__updated_at__gt=since, cooperationprogram__updated_at__lte=until
+        )
+        .select_related("cooperationprogram")
+        .order_by("-cooperationprogram__updated_at")[:CHANGES_LISTED]
+    )
+    for link in links:
+        program = link.cooperationprogram
+        add(link.country_id, kind="program", record=program, status=program.get_status_display(), at=program.updated_at)
+    for listed in changes.values():
+        listed.sort(key=lambda change: change["at"], reverse=True)
+    return changes
+
+
+def setting_changes(first: RankingRun, second: RankingRun) -> list[dict[str, Any]]:
+    """What the two runs were asked to compute differently: the settings, method, samples, seed and evidence date
+    that differ, each with its value in `second` and in `first`."""
+    settings_class = WeightProfile.settings_class
+    differences = [
+        {"label": str(label), "second": getattr(second, field), "first": getattr(first, field)}
+        for field, label in (
+            ("profile_version", _("profile version")),
+            ("method", RankingRun._meta.get_field("method").verbose_name),
+            ("samples", RankingRun._meta.get_field("samples").verbose_name),
+            ("seed", RankingRun._meta.get_field("seed").verbose_name),
+            ("as_of", RankingRun._meta.get_field("as_of").verbose_name),
+            ("code_version", RankingRun._meta.get_field("code_version").verbose_name),
+        )
+        if getattr(first, field) != getattr(second, field)
+    ]
+    for spec in settings_class.specs():
+        before, after = second.profile_settings.get(spec.name), first.profile_settings.get(spec.name)
+        if before != after:
+            differences.append({"label": str(spec.metadata["label"]), "second": before, "first": after})
+    return differences
 
 
 def criterion_evidence(
@@ -301,6 +391,11 @@ def ranking_is_stale(run: RankingRun | None) -> bool:
         return True
     changed = evidence_changed_at()
     return changed is not None and changed > run.created_at
+
+
+def runs_ready_to_publish(profile_slug: str) -> QuerySet[RankingRun]:
+    """The profile's automatic run waiting for staff to publish or discard it (at most one)."""
+    return RankingRun.objects.filter(profile_slug=profile_slug, ready_to_publish=True).order_by("-created_at")
 
 
 def runs_in_flight(profile_slug: str) -> QuerySet[RankingRun]:

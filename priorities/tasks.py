@@ -54,7 +54,9 @@ def compute_ranking(self, run_id: int) -> dict[str, object]:
 
 
 def _request_default(trigger: str) -> int:
-    run = ranking_run_request(profile=default_profile(), trigger=trigger, publish=settings.RANKING_AUTO_PUBLISH)
+    """An automatic run of the default profile: published at once if the profile says so, else it waits for staff."""
+    profile = default_profile()
+    run = ranking_run_request(profile=profile, trigger=trigger, publish=profile.config.auto_publish)
     return run.pk
 
 

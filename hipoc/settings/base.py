@@ -320,8 +320,6 @@ REPORT_MAX_DAYS_AHEAD = env.int("REPORT_MAX_DAYS_AHEAD", default=30)
 # Rankings
 RANKING_DEFAULT_SEED = env.int("RANKING_DEFAULT_SEED", default=20261125)
 RANKING_RECOMPUTE_DEBOUNCE_SECONDS = env.int("RANKING_RECOMPUTE_DEBOUNCE_SECONDS", default=300)
-# Automatic runs (after data changes and nightly) replace the published ranking when they succeed.
-RANKING_AUTO_PUBLISH = env.bool("RANKING_AUTO_PUBLISH", default=True)
 RANKING_SOFT_TIME_LIMIT = env.int("RANKING_SOFT_TIME_LIMIT", default=540)
 # Each run also checks its robustness (leave one out, weight stability, rank reversal, diagnostics): about a second
 # on the demo data.

@@ -159,6 +159,16 @@ class AreaRankingSerializer(serializers.ModelSerializer):
 class RankingRunSerializer(serializers.ModelSerializer):
     profile = serializers.CharField(source="profile_slug")
     published = serializers.BooleanField(source="is_published")
+    ready_to_publish = serializers.BooleanField(
+        read_only=True,
+        help_text="An automatic run that succeeded and waits for staff to publish or discard it.",
+    )
+    identical_to = serializers.PrimaryKeyRelatedField(
+        read_only=True,
+        allow_null=True,
+        help_text="The id of an earlier run with the same inputs digest, settings, method, samples, seed and code "
+        "version, whose results this run's are; null if this run was computed afresh.",
+    )
 
     class Meta:
         model = RankingRun
@@ -170,6 +180,8 @@ class RankingRunSerializer(serializers.ModelSerializer):
             "status",
             "progress",
             "published",
+            "ready_to_publish",
+            "identical_to",
             "created_at",
             "finished_at",
             "inputs_digest",

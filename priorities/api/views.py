@@ -62,10 +62,17 @@ class WeightProfileViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 def run_representation(state: dict) -> Representation:
-    """A run's body changes while it computes and when it is published or replaced; a finished run's is final."""
+    """A run's body changes while it computes and when it is published, replaced, discarded or overtaken; each of
+    those is a version of its own, final once finished."""
     return Representation(
         name=f"run-{state['pk']}",
-        version=(state["status"], state["progress"], state["is_published"], state["finished_at"]),
+        version=(
+            state["status"],
+            state["progress"],
+            state["is_published"],
+            state["ready_to_publish"],
+            state["finished_at"],
+        ),
         last_modified=state["finished_at"],
         final=state["status"] in (RunStatus.SUCCEEDED, RunStatus.FAILED),
     )

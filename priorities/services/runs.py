@@ -52,6 +52,22 @@ class PublishedMeanwhileError(ConflictError):
     replace what someone else has just published."""
 
 
+class IdenticalToPublishedError(ConflictError):
+    """The run computes exactly what the published run of its profile computed: publishing it would publish the
+    same ranking twice."""
+
+
+class RunNotDiscardableError(ConflictError):
+    """Only a run waiting as ready to publish can be discarded."""
+
+
+# Runs nobody asked for in person: they wait for staff unless the profile publishes them at once.
+AUTOMATIC_TRIGGERS = (RunTrigger.DATA_CHANGE, RunTrigger.SCHEDULE)
+# What makes two runs the same computation: equal inputs digest (inputs, scoring settings and evidence date),
+# profile, method, samples, seed and code.
+SAME_COMPUTATION = ("code_version", "inputs_digest", "profile_slug", "method", "samples", "seed")
+
+
 def ranking_time_limit() -> int:
     """Seconds after which a worker kills a ranking computation; the abandoned-run cleanup waits longer."""
     return settings.RANKING_SOFT_TIME_LIMIT + FAILURE_GRACE_SECONDS
@@ -205,22 +221,36 @@ def _progress_between(run: RankingRun, low: int, high: int, *, step: int = 10) -
 
 
 def _twin(run: RankingRun, digest: str) -> RankingRun | None:
-    """A succeeded run with the same inputs, profile, method, samples and seed, computed by the same code, whose
-    results can be reused (a fixed engine must reach unchanged inputs too)."""
+    """A succeeded run of the same computation (SAME_COMPUTATION), whose results can be reused: the published one
+    if it is such a run, else the first. A fixed engine's code version differs, so it reaches unchanged inputs too."""
+    same = {field: getattr(run, field) for field in SAME_COMPUTATION} | {"inputs_digest": digest}
     return (
-        RankingRun.objects.filter(
-            status=RunStatus.SUCCEEDED,
-            code_version=run.code_version,
-            inputs_digest=digest,
-            profile_slug=run.profile_slug,
-            method=run.method,
-            samples=run.samples,
-            seed=run.seed,
-        )
+        RankingRun.objects.filter(status=RunStatus.SUCCEEDED, **same)
         .exclude(pk=run.pk)
-        .order_by("created_at")
+        .order_by("-is_published", "created_at")
         .first()
     )
+
+
+def same_computation(first: RankingRun, second: RankingRun) -> bool:
+    return bool(first.inputs_digest) and all(
+        getattr(first, field) == getattr(second, field) for field in SAME_COMPUTATION
+    )
+
+
+def _wait_for_staff(run: RankingRun) -> None:
+    """Mark an automatic run ready to publish, in place of any earlier run of its profile that waited; a run that a
+    later one has already overtaken (published or waiting) stays a draft."""
+    later = RankingRun.objects.filter(profile_slug=run.profile_slug, created_at__gt=run.created_at).filter(
+        Q(ready_to_publish=True) | Q(is_published=True)
+    )
+    if later.exists():
+        return
+    RankingRun.objects.filter(profile_slug=run.profile_slug, ready_to_publish=True).exclude(pk=run.pk).update(
+        ready_to_publish=False
+    )
+    run.ready_to_publish = True
+    run.save(update_fields=["ready_to_publish"])
 
 
 def ranking_run_execute(*, run_id: int) -> RankingRun:
@@ -288,7 +318,7 @@ def ranking_run_execute(*, run_id: int) -> RankingRun:
                 run.scale = run_scale(inputs, outcome)
                 run.robustness = checks
             elif twin is not None:
-                run.reused_from = twin
+                run.identical_to = twin
                 run.scale = twin.scale
                 run.robustness = twin.robustness
                 results_copy(source=twin, run=run)
@@ -304,7 +334,7 @@ def ranking_run_execute(*, run_id: int) -> RankingRun:
             run.save(
                 update_fields=[
                     "compared_with",
-                    "reused_from",
+                    "identical_to",
                     "scale",
                     "robustness",
                     "inputs_digest",
@@ -316,10 +346,14 @@ def ranking_run_execute(*, run_id: int) -> RankingRun:
                     "query_count",
                 ]
             )
-            if run.parameters.get("publish_when_done"):
+            if run.compared_with is not None and same_computation(run, run.compared_with):
+                pass  # the published ranking already is this one: nothing to publish or to look at
+            elif run.parameters.get("publish_when_done"):
                 # Someone who published another run while this one finished has the last word: it stays a draft.
                 with contextlib.suppress(PublishedMeanwhileError):
                     ranking_run_publish(run=run, by=run.created_by)
+            elif run.trigger in AUTOMATIC_TRIGGERS:
+                _wait_for_staff(run)
     except ScoringError as error:
         ranking_run_fail(run_id=run_id, error=error.message)
         raise
@@ -359,7 +393,7 @@ def ranking_run_publish(*, run: RankingRun, by: User | None = None) -> RankingRu
     list(WeightProfile.objects.select_for_update().filter(slug=run.profile_slug).values_list("pk", flat=True))
     run = RankingRun.objects.select_for_update().get(pk=run.pk)
     if run.status != RunStatus.SUCCEEDED:
-        raise RunNotPublishableError("Only a run that succeeded can be published.")
+        raise RunNotPublishableError(_("Only a run that succeeded can be published."))
     if run.is_published:
         return run
     now_published = list(published.all())
@@ -371,13 +405,37 @@ def ranking_run_publish(*, run: RankingRun, by: User | None = None) -> RankingRu
             )
             % {"other": now_published[0], "run": run.pk}
         )
+    current = RankingRun.objects.filter(pk__in=now_published).first()
+    if current is not None and same_computation(run, current):
+        raise IdenticalToPublishedError(
+            _("Run %(run)s is identical to run %(other)s, which is the published ranking already.")
+            % {"run": run.pk, "other": current.pk}
+        )
     RankingRun.objects.filter(profile_slug=run.profile_slug, is_published=True).update(is_published=False)
+    # Runs that waited to be published and are older than this one are overtaken by it.
+    RankingRun.objects.filter(
+        profile_slug=run.profile_slug, ready_to_publish=True, created_at__lte=run.created_at
+    ).update(ready_to_publish=False)
     run.is_published = True
+    run.ready_to_publish = False
     run.published_at = timezone.now()
     run.published_by = by
-    run.save(update_fields=["is_published", "published_at", "published_by"])
+    run.save(update_fields=["is_published", "ready_to_publish", "published_at", "published_by"])
     transaction.on_commit(forget_published_run_states)
     transaction.on_commit(lambda: run_published.send(sender=RankingRun, run_id=run.pk))
+    return run
+
+
+@transaction.atomic
+def ranking_run_discard(*, run: RankingRun, by: User | None = None) -> RankingRun:
+    """Staff decide a run that waited to be published is not to be: it stays in the history, marked discarded."""
+    run = RankingRun.objects.select_for_update().get(pk=run.pk)
+    if not run.ready_to_publish:
+        raise RunNotDiscardableError(_("Only a run waiting to be published can be discarded."))
+    run.ready_to_publish = False
+    run.discarded_at = timezone.now()
+    run.discarded_by = by
+    run.save(update_fields=["ready_to_publish", "discarded_at", "discarded_by"])
     return run
 
 

@@ -31,6 +31,7 @@ from ..selectors import (
     ranked_in_area,
     ranking_is_stale,
     runs_in_flight,
+    runs_ready_to_publish,
     stale_countries,
 )
 from ..services import default_profile, ranking_run_request
@@ -125,6 +126,8 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             stale_count=len(stale_countries(view.run)),
             in_flight=runs_in_flight(view.run.profile_slug).first(),
         )
+        if request.user.has_perm("priorities.manage_rankings"):
+            context["ready"] = runs_ready_to_publish(view.run.profile_slug).only("pk", "trigger", "created_at").first()
     return render(request, "priorities/dashboard.html", context)
 
 
@@ -187,6 +190,8 @@ def run_progress(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require(request, "priorities.manage_rankings")
     run = get_object_or_404(RankingRun, pk=pk)
     response = render(request, "priorities/_run_progress.html", {"run": run})
-    if run.status == RunStatus.SUCCEEDED and request.htmx:
+    # A run identical to the published one changes nothing on the page: it stays, saying so.
+    unchanged = run.identical_to_id is not None and not run.is_published
+    if run.status == RunStatus.SUCCEEDED and request.htmx and not unchanged:
         response["HX-Refresh"] = "true"
     return response

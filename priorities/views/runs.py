@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,8 +16,22 @@ from hipoc.permissions import require
 
 from ..models import RankingResult, RankingRun, RunStatus
 from ..profiles import DRIVER_LABELS, criterion_label
-from ..selectors import policy_source_names, rank_changes, runs_visible_to
-from ..services import PublishedMeanwhileError, RunNotPublishableError, ranking_run_publish
+from ..selectors import (
+    evidence_changes,
+    policy_source_names,
+    published_run,
+    rank_changes,
+    runs_visible_to,
+    setting_changes,
+)
+from ..services import (
+    IdenticalToPublishedError,
+    PublishedMeanwhileError,
+    RunNotDiscardableError,
+    RunNotPublishableError,
+    ranking_run_discard,
+    ranking_run_publish,
+)
 
 RUNS_PER_PAGE = 50
 
@@ -56,20 +71,69 @@ def run_list(request: AuthenticatedRequest) -> HttpResponse:
         .order_by("-created_at", "-id")[:RUNS_PER_PAGE]
     )
     form = CompareForm(runs=runs_visible_to(request.user))
-    return render(request, "priorities/rankingrun_list.html", {"runs": runs, "form": form})
+    # A run identical to a published one offers no Publish button: it would publish the same ranking twice.
+    published_ids = list(RankingRun.objects.filter(is_published=True).values_list("pk", flat=True))
+    return render(
+        request, "priorities/rankingrun_list.html", {"runs": runs, "form": form, "published_ids": published_ids}
+    )
+
+
+def comparison_of(request: AuthenticatedRequest, first: RankingRun, second: RankingRun) -> dict:
+    """How `first` differs from `second`: the rank changes, what the runs were asked to compute differently, and,
+    for staff (who may read every report), the evidence that changed between them, by country."""
+    comparison = rank_changes(first, second)
+    comparison["first_run"], comparison["second_run"] = first, second
+    comparison["settings"] = setting_changes(first, second)
+    if request.user.has_perm("priorities.manage_rankings"):
+        earlier, later = sorted((first, second), key=lambda run: (run.created_at, run.pk))
+        changes = evidence_changes(earlier.started_at or earlier.created_at, later.started_at or later.created_at)
+        comparison["evidence_shown"] = True
+        comparison["changed_countries"] = len(changes)
+        for row in comparison["rows"]:
+            row["evidence"] = changes.get(row["iso3"], [])
+    return comparison
 
 
 def run_compare(request: AuthenticatedRequest) -> HttpResponse:
-    """Compare any two succeeded runs: each country's rank in both, the change, and Spearman's rho."""
+    """Compare any two succeeded runs: who entered or left the top, the biggest movers and why, Spearman's rho."""
     require(request, "priorities.browse_rankings")
     form = CompareForm(request.GET or None, runs=runs_visible_to(request.user))
     comparison = None
     if form.is_valid():
-        comparison = rank_changes(form.cleaned_data["first"], form.cleaned_data["second"])
+        comparison = comparison_of(request, form.cleaned_data["first"], form.cleaned_data["second"])
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(
         request, "priorities/rankingrun_compare.html", {"form": form, "comparison": comparison}, status=status
     )
+
+
+def run_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """`/rankings/<id>/`: one run, what it was asked to compute, whether it is identical to an earlier run, and
+    what it changes against the published ranking of its profile; a run waiting for staff is published or
+    discarded here."""
+    require(request, "priorities.browse_rankings")
+    run = get_object_or_404(
+        runs_visible_to(request.user)
+        .select_related("created_by", "published_by", "discarded_by", "identical_to")
+        .defer("robustness", "scale", "excluded"),
+        pk=pk,
+    )
+    published = published_run(run.profile_slug)
+    comparison = None
+    if published is not None and published.pk != run.pk and run.status == RunStatus.SUCCEEDED:
+        comparison = comparison_of(request, run, published)
+    return render(
+        request,
+        "priorities/rankingrun_detail.html",
+        {"run": run, "published": published, "comparison": comparison},
+    )
+
+
+def _back_to(request: AuthenticatedRequest, run: RankingRun) -> HttpResponse:
+    """Back where the action was taken: the run's own page, or the run history."""
+    if request.POST.get("next") == "detail":
+        return redirect(reverse("run-detail", args=[run.pk]))
+    return redirect("run-list")
 
 
 @require_POST
@@ -81,7 +145,7 @@ def run_publish_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         ranking_run_publish(run=run, by=request.user)
     except RunNotPublishableError:
         messages.error(request, _("Only a run that succeeded can be published."))
-    except PublishedMeanwhileError as conflict:
+    except (PublishedMeanwhileError, IdenticalToPublishedError) as conflict:
         messages.error(request, str(conflict.message))
         response = run_list(request)
         response.status_code = 409
@@ -91,7 +155,23 @@ def run_publish_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             request,
             _("Run %(id)s is now the published ranking of %(profile)s.") % {"id": run.pk, "profile": run.profile_slug},
         )
-    return redirect("run-list")
+    return _back_to(request, run)
+
+
+@require_POST
+def run_discard_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Staff decide that a run waiting to be published is not to be; the published ranking stays as it is."""
+    require(request, "priorities.manage_rankings")
+    run = get_object_or_404(RankingRun, pk=pk)
+    try:
+        ranking_run_discard(run=run, by=request.user)
+    except RunNotDiscardableError as refusal:
+        messages.error(request, str(refusal.message))
+        response = run_list(request)
+        response.status_code = 409
+        return response
+    messages.success(request, _("Run %(id)s was discarded; the published ranking is unchanged.") % {"id": run.pk})
+    return _back_to(request, run)
 
 
 # Shown width of a stability bar (SVG user units): a share of 1 spans all of it.

@@ -42,17 +42,20 @@ Path = Callable[[World], str]
 # own memory, where nothing another process could change is remembered: every API request reads its token and the
 # published run (with a shared cache a repeat pull reads nothing: tests/priorities/test_api.py).
 PAGES: dict[str, tuple[str, Path, int]] = {
-    "dashboard": ("jpo-staff", lambda world: "/", 26),
-    "dashboard, one area": ("jpo-staff", lambda world: "/?area=patent_examination", 27),
+    # One of them asks staff whether a run waits to be published.
+    "dashboard": ("jpo-staff", lambda world: "/", 27),
+    "dashboard, one area": ("jpo-staff", lambda world: "/?area=patent_examination", 28),
     "area ranking": ("jpo-staff", lambda world: "/areas/patent_examination/", 11),
     "country page": ("jpo-staff", lambda world: f"/countries/{world.iso3}/", 30),
     "ranking export": ("jpo-staff", lambda world: "/rankings/export/?format=csv", 7),
-    "run list": ("jpo-staff", lambda world: "/rankings/", 9),
+    "run list": ("jpo-staff", lambda world: "/rankings/", 10),
+    # Three of them read the evidence that changed between the runs.
     "run comparison": (
         "jpo-staff",
         lambda world: f"/rankings/compare/?first={world.run.pk}&second={world.previous.pk}",
-        11,
+        14,
     ),
+    "run page, against the published run": ("jpo-staff", lambda world: f"/rankings/{world.previous.pk}/", 12),
     "profile list": ("jpo-staff", lambda world: "/profiles/", 7),
     "run robustness": ("jpo-staff", lambda world: f"/rankings/{world.run.pk}/robustness/", 9),
     "method page": ("jpo-staff", lambda world: "/method/", 8),

@@ -121,7 +121,7 @@ def test_same_inputs_profile_and_seed_give_identical_results(demo):
     first = run_now(seed=42)
     second = run_now(seed=42)
     assert second.inputs_digest == first.inputs_digest
-    assert second.reused_from_id == first.pk
+    assert second.identical_to_id == first.pk
     assert results_of(second) == results_of(first)
 
 
@@ -132,7 +132,7 @@ def test_results_of_another_engine_version_are_not_reused(demo):
     RankingRun.objects.filter(pk=earlier.pk).update(code_version="hipoc 0.0.1 / engine 0")
     again = run_now(seed=42)
     assert again.inputs_digest == earlier.inputs_digest
-    assert again.reused_from_id is None
+    assert again.identical_to_id is None
     assert again.results.exists()
 
 
@@ -140,10 +140,10 @@ def test_results_of_another_engine_version_are_not_reused(demo):
 def test_recomputing_from_scratch_is_bit_for_bit_identical(demo):
     first = run_now(seed=42)
     other_method = run_now(seed=42, method="topsis")
-    assert other_method.reused_from_id is None
+    assert other_method.identical_to_id is None
     RankingRun.objects.filter(pk=first.pk).update(inputs_digest="")  # no twin: compute again
     again = run_now(seed=42)
-    assert again.reused_from_id is None
+    assert again.identical_to_id is None
     assert results_of(again) == results_of(first)
 
 
@@ -151,7 +151,7 @@ def test_recomputing_from_scratch_is_bit_for_bit_identical(demo):
 def test_another_seed_is_computed_afresh(demo):
     first = run_now(seed=1)
     second = run_now(seed=2)
-    assert second.reused_from_id is None
+    assert second.identical_to_id is None
     assert [row[1] for row in results_of(second)] == [row[1] for row in results_of(first)]
 
 
@@ -331,13 +331,13 @@ def test_ranking_is_stale_after_evidence_changes(demo):
 
 
 @pytest.mark.django_db
-def test_changes_queue_one_debounced_recompute_that_publishes(demo, django_capture_on_commit_callbacks):
+def test_changes_queue_one_debounced_recompute_that_waits_for_staff(demo, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         assert ranking_recompute_after_change(reason="need changed") is True
         assert ranking_recompute_after_change(reason="another") is False
     run = RankingRun.objects.get()
     assert run.trigger == "data_change"
-    assert run.is_published
+    assert run.ready_to_publish and not run.is_published
 
 
 @pytest.mark.django_db

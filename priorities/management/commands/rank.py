@@ -2,7 +2,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from priorities.models import Aggregation, RankingRun, RunStatus, RunTrigger, WeightProfile
 from priorities.scoring import ScoringError
-from priorities.services import default_profile, ranking_run_execute, ranking_run_publish, ranking_run_request
+from priorities.services import (
+    IdenticalToPublishedError,
+    default_profile,
+    ranking_run_execute,
+    ranking_run_publish,
+    ranking_run_request,
+)
 
 
 class Command(BaseCommand):
@@ -39,16 +45,22 @@ class Command(BaseCommand):
         run = ranking_run_execute(run_id=run.pk)
         if run.status != RunStatus.SUCCEEDED:
             raise CommandError(f"Run {run.pk} failed: {run.error}")
+        identical = ""
         if options["publish"]:
-            ranking_run_publish(run=run)
-        self._print(run, options["top"])
+            try:
+                run = ranking_run_publish(run=run)
+            except IdenticalToPublishedError as same:
+                identical = str(same.message)
+        self._print(run, options["top"], identical)
 
-    def _print(self, run: RankingRun, top: int) -> None:
+    def _print(self, run: RankingRun, top: int, identical: str) -> None:
         self.stdout.write(
             f"Run {run.pk}: profile {run.profile_slug} v{run.profile_version}, {run.method}, "
             f"{run.samples} samples, seed {run.seed}, inputs {run.inputs_digest[:12]}"
             + (", published" if run.is_published else "")
         )
+        if identical:
+            self.stdout.write(identical)
         results = run.results.filter(rank__isnull=False).select_related("country").order_by("rank")[:top]
         self.stdout.write(f"{'rank':>4}  {'country':<32} {'score':>6}  {'5–95% rank':>10}  {'P(top 10)':>9}")
         for result in results:
