@@ -119,7 +119,7 @@ class WeightProfileForm(forms.ModelForm):
         self.settings: ProfileSettings | None = None
 
     def setting_fields(self, group: str) -> list[forms.BoundField]:
-        """The plain setting inputs of one group (Group.METHOD, Group.POOL), in the order ProfileSettings lists them."""
+        """The plain setting inputs of one group (Group.METHOD, Group.POOL, …), in the order ProfileSettings lists them."""
         return [self[spec.name] for spec in self.setting_specs if spec.metadata["group"] == group]
 
     def method_fields(self) -> list[forms.BoundField]:
@@ -127,6 +127,9 @@ class WeightProfileForm(forms.ModelForm):
 
     def pool_fields(self) -> list[forms.BoundField]:
         return self.setting_fields(Group.POOL)
+
+    def publication_fields(self) -> list[forms.BoundField]:
+        return self.setting_fields(Group.PUBLICATION)
 
     def mark_inconsistent(self, names: set[str]) -> None:
         """Highlight the judgements that disagree most with the others."""

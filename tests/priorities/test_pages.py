@@ -531,6 +531,21 @@ def test_editing_a_profile_raises_its_version_and_save_as_new_keeps_it(client):
 
 
 @pytest.mark.django_db
+def test_staff_let_a_profile_publish_its_automatic_runs_at_once(client):
+    signed_in(client, "jpo-staff")
+    profile = default_profile()
+    assert not profile.config.auto_publish
+    page = client.get(f"/profiles/{profile.slug}/").content.decode()
+    assert 'name="auto_publish"' in page and "Publish automatic runs at once" in page
+    edited = client.post(
+        f"/profiles/{profile.slug}/", profile_post(name=profile.name, slug=profile.slug, save="1", auto_publish="on")
+    )
+    assert edited.status_code == 302
+    profile.refresh_from_db()
+    assert profile.config.auto_publish and profile.version == 2
+
+
+@pytest.mark.django_db
 def test_what_if_reranks_without_saving_anything(client, published):
     signed_in(client, "jpo-staff")
     profile = default_profile()
