@@ -119,7 +119,7 @@ class WeightProfileForm(forms.ModelForm):
         self.settings: ProfileSettings | None = None
 
     def setting_fields(self, group: str) -> list[forms.BoundField]:
-        """The plain setting inputs of one group (Group.METHOD, Group.POOL, …), in the order ProfileSettings lists them."""
+        """The plain setting inputs of one group (Group.METHOD, Group.POOL, …), in ProfileSettings' order."""
         return [self[spec.name] for spec in self.setting_specs if spec.metadata["group"] == group]
 
     def method_fields(self) -> list[forms.BoundField]:
