@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 from django.db.models import Case, Count, ExpressionWrapper, F, FloatField, Func, Max, Q, Sum, Value, When
 from django.db.models.functions import Least, Power
+from django.utils.translation import gettext_lazy
 
 from countries.models import Country, CountryGroup, IndicatorValue
 from programs.models import (
@@ -121,22 +122,39 @@ class ExtractedInputs:
     country_evidence: list[dict[str, Any]]
 
 
+# The candidate-pool rules, by the code a run records for each country one of them leaves out, with the reason as
+# the run stores it (English, for the API) and as people read it on the pages.
+EXCLUSION_RULES = {
+    "oda": ("Not on the OECD-DAC list of ODA recipients", gettext_lazy("Not on the OECD-DAC list of ODA recipients")),
+    "wipo": ("Not recorded as a WIPO member", gettext_lazy("Not recorded as a WIPO member")),
+    "profile": ("Excluded by the weight profile", gettext_lazy("Excluded by the weight profile")),
+}
+
+
+def exclusion_reason(entry: Mapping[str, str]) -> str:
+    """Why a run left a country out, in the reader's language (a run recorded before rules had codes: as stored)."""
+    rule = EXCLUSION_RULES.get(entry.get("rule", ""))
+    return str(rule[1]) if rule else entry.get("reason", "")
+
+
 def candidate_pool(settings: ProfileSettings) -> CandidatePool:
-    """Countries the profile lets into the ranking, and the others with the reason each is left out."""
+    """Countries the profile lets into the ranking, and the others with the rule and reason each is left out by."""
     manual = set(settings.excluded_countries)
     countries, excluded = [], []
     fields = ("iso3", "name", "region", "subregion", "income_group", "oda_category", "wipo_member")
     for country in Country.objects.order_by("iso3").values(*fields):
         if settings.oda_eligible_only and country["oda_category"] == Country.OdaCategory.NOT_ELIGIBLE:
-            reason = "Not on the OECD-DAC list of ODA recipients"
+            rule = "oda"
         elif settings.wipo_members_only and country["wipo_member"] is not True:
-            reason = "Not recorded as a WIPO member"
+            rule = "wipo"
         elif country["iso3"] in manual:
-            reason = "Excluded by the weight profile"
+            rule = "profile"
         else:
             countries.append(country)
             continue
-        excluded.append({"iso3": country["iso3"], "name": country["name"], "reason": reason})
+        excluded.append(
+            {"iso3": country["iso3"], "name": country["name"], "rule": rule, "reason": EXCLUSION_RULES[rule][0]}
+        )
     return CandidatePool(countries=countries, excluded=excluded)
 
 

@@ -8,7 +8,17 @@ from programs.models import CooperationArea
 from .models import WeightProfile
 
 
+class OptionalSelect(forms.Select):
+    """A select that is never required: deciding whether to mark it so would read its first choice, one more query
+    for the profiles (the field has no empty choice to read instead)."""
+
+    def use_required_attribute(self, initial) -> bool:
+        return False
+
+
 class ProfileChoiceField(forms.ModelChoiceField):
+    widget = OptionalSelect
+
     def label_from_instance(self, obj: WeightProfile) -> str:
         return _("%(name)s (default)") % {"name": obj.name} if obj.is_default else obj.name
 

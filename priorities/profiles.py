@@ -89,6 +89,33 @@ def criterion_label(code: str, source_names: Mapping[str, str]) -> str:
     return _("Context: %(indicator)s") % {"indicator": source_names.get(code, name)}
 
 
+# What would give a country a value on a criterion it lacks.
+FILLED_BY = {
+    FIELD_NEED: gettext_lazy("a reviewed mission report that assesses its areas"),
+    FIELD_READINESS: gettext_lazy("a reviewed mission report that assesses its areas"),
+    NEEDS_STAKEHOLDER: gettext_lazy("a stakeholder need recorded for it (or heard in a reviewed report)"),
+    HISTORY_CONTINUITY: gettext_lazy("a cooperation program with it, ongoing or completed"),
+    HISTORY_STAGE: gettext_lazy("a cooperation program with it, ongoing or completed"),
+    HISTORY_NEXT_STEP: gettext_lazy("a cooperation program with it, ongoing or completed"),
+}
+
+
+def filled_by(codes: Sequence[str], source_names: Mapping[str, str]) -> list[str]:
+    """What evidence would give a country the criteria it lacks, each kind said once, in the criteria's order."""
+    needed: list[str] = []
+    for code in codes:
+        kind, _separator, name = code.partition(".")
+        if code in FILLED_BY:
+            evidence = str(FILLED_BY[code])
+        elif kind == POLICY:
+            evidence = _("a priority of %(source)s that favours its areas") % {"source": source_names.get(name, name)}
+        else:
+            evidence = _("a current value of %(indicator)s") % {"indicator": source_names.get(code, name)}
+        if evidence not in needed:
+            needed.append(evidence)
+    return needed
+
+
 def profile_snapshot(profile: WeightProfile) -> dict[str, Any]:
     """Everything about a profile a run depends on, as plain JSON, copied into the run."""
     return {"slug": profile.slug, "name": profile.name, "version": profile.version, **profile.config.to_json()}

@@ -18,7 +18,7 @@ from countries.models import Country, Indicator
 from hipoc.cache import cache_is_shared, current_generation, new_generation
 from programs.models import CooperationArea, CooperationProgram, MissionReport, ProgramStatus, StakeholderNeed
 
-from .criteria import CONTEXT_PREFIX, need_counts
+from .criteria import CONTEXT_PREFIX, exclusion_reason, need_counts
 from .models import AreaResult, PolicyPriority, PolicySource, RankingResult, RankingRun, RunStatus, WeightProfile
 from .profile_settings import (
     FIELD_NEED,
@@ -151,6 +151,35 @@ def insufficient_data(run: RankingRun, countries: QuerySet[Country] | None = Non
     if countries is not None:
         rows = rows.filter(country__in=countries)
     return rows.order_by("country__name")
+
+
+def excluded_by_reason(run: RankingRun, countries: QuerySet[Country] | None = None) -> list[dict[str, Any]]:
+    """The countries the run's candidate pool left out, grouped by the rule that left them out, largest group first;
+    read from the run itself (no query), or one query to keep only the countries filtered."""
+    entries = run.excluded or []
+    if countries is not None:
+        shown = set(countries.values_list("iso3", flat=True))
+        entries = [entry for entry in entries if entry["iso3"] in shown]
+    groups: dict[str, list[dict[str, str]]] = {}
+    for entry in sorted(entries, key=lambda entry: entry["name"]):
+        groups.setdefault(exclusion_reason(entry), []).append(entry)
+    return [
+        {"reason": reason, "countries": members}
+        for reason, members in sorted(groups.items(), key=lambda group: (-len(group[1]), group[0]))
+    ]
+
+
+def country_standing(run: RankingRun, iso3: str, result: RankingResult | None) -> dict[str, Any]:
+    """Where a country stands in a run: ranked; outside the candidate pool, with the rule that left it out;
+    short of data, with what it lacks; or absent (recorded after the run)."""
+    if result is not None and result.rank is not None:
+        return {"status": "ranked"}
+    excluded = next((entry for entry in run.excluded or [] if entry["iso3"] == iso3), None)
+    if excluded is not None:
+        return {"status": "excluded", "reason": exclusion_reason(excluded), "rule": excluded.get("rule", "")}
+    if result is not None:
+        return {"status": "insufficient_data", "missing": result.missing}
+    return {"status": "absent"}
 
 
 def areas_by_code() -> dict[str, CooperationArea]:

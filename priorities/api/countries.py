@@ -4,9 +4,10 @@ It lives with the ranking API because a country's representation carries its pla
 which the countries app (to the left of priorities) cannot read.
 """
 
-from django.db.models import OuterRef, Subquery
+from django.db import models
+from django.db.models import Exists, JSONField, OuterRef, Subquery
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -19,9 +20,33 @@ from ..models import RankingResult
 from ..selectors import published_run
 
 
+class ExcludedBecauseSerializer(serializers.Serializer):
+    rule = serializers.CharField(help_text="oda, wipo or profile (empty for runs recorded before rules had codes).")
+    reason = serializers.CharField()
+
+
+class RankingStatus(models.TextChoices):
+    RANKED = "ranked"
+    INSUFFICIENT_DATA = "insufficient_data"
+    EXCLUDED = "excluded"
+    NOT_IN_RANKING = "not_in_ranking"
+
+
 class CountrySerializer(serializers.ModelSerializer):
     score = serializers.FloatField(read_only=True, allow_null=True, help_text="Latest published score.")
     rank = serializers.IntegerField(read_only=True, allow_null=True, help_text="Latest published rank.")
+    ranking_status = serializers.SerializerMethodField(
+        help_text="Where the country stands in the published default ranking: ranked; insufficient_data (see "
+        "`missing`); excluded from the candidate pool (see `excluded_because`); or not_in_ranking (no ranking is "
+        "published, or the country was recorded after it was made)."
+    )
+    missing = serializers.SerializerMethodField(
+        help_text="For insufficient_data: the criterion codes the country has no value for."
+    )
+    excluded_because = serializers.SerializerMethodField(
+        help_text="For excluded: the candidate-pool rule (`oda`, `wipo`, `profile`) and the reason, as the run "
+        "recorded them."
+    )
 
     class Meta:
         model = Country
@@ -38,7 +63,32 @@ class CountrySerializer(serializers.ModelSerializer):
             "ip_office",
             "score",
             "rank",
+            "ranking_status",
+            "missing",
+            "excluded_because",
         ]
+
+    def _excluded(self, country: Country) -> dict[str, str] | None:
+        return self.context.get("excluded", {}).get(country.iso3)
+
+    @extend_schema_field(serializers.ChoiceField(choices=RankingStatus.values))
+    def get_ranking_status(self, country: Country) -> str:
+        if getattr(country, "rank", None) is not None:
+            return RankingStatus.RANKED
+        if self._excluded(country) is not None:
+            return RankingStatus.EXCLUDED
+        if getattr(country, "in_ranking", False):
+            return RankingStatus.INSUFFICIENT_DATA
+        return RankingStatus.NOT_IN_RANKING
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_missing(self, country: Country) -> list[str]:
+        return list(getattr(country, "missing", None) or []) if getattr(country, "rank", None) is None else []
+
+    @extend_schema_field(ExcludedBecauseSerializer(allow_null=True))
+    def get_excluded_because(self, country: Country) -> dict[str, str] | None:
+        entry = self._excluded(country)
+        return {"rule": entry.get("rule", ""), "reason": entry["reason"]} if entry else None
 
 
 class CountryViewSet(viewsets.ReadOnlyModelViewSet):
@@ -56,11 +106,21 @@ class CountryViewSet(viewsets.ReadOnlyModelViewSet):
             return IndicatorValue.objects.filter(country_id=self.kwargs.get("iso3")).select_related("indicator")
         if getattr(self, "swagger_fake_view", False):  # schema generation needs no database
             return Country.objects.none()
-        run = published_run()
+        run = self.published = published_run()
         results = RankingResult.objects.filter(run=run, country=OuterRef("pk"))
         return Country.objects.annotate(
-            score=Subquery(results.values("score")[:1]), rank=Subquery(results.values("rank")[:1])
+            score=Subquery(results.values("score")[:1]),
+            rank=Subquery(results.values("rank")[:1]),
+            in_ranking=Exists(results),
+            missing=Subquery(results.values("missing")[:1], output_field=JSONField()),
         )
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        run = getattr(self, "published", None)
+        # The run's own record of whom its candidate pool left out, and why: already read with the run.
+        context["excluded"] = {entry["iso3"]: entry for entry in (run.excluded if run else [])}
+        return context
 
     @extend_schema(
         responses=IndicatorValueSerializer(many=True),

@@ -22,11 +22,12 @@ from programs.selectors import (
 )
 
 from ..forms import RankingViewForm
-from ..profiles import CONTRIBUTION_AXIS, CONTRIBUTION_MEANING, driver_label
+from ..profiles import CONTRIBUTION_AXIS, CONTRIBUTION_MEANING, driver_label, filled_by
 from ..selectors import (
     areas_by_code,
     country_areas,
     country_result,
+    country_standing,
     criterion_evidence,
     policy_priorities_naming,
     policy_source_names,
@@ -132,6 +133,8 @@ def country_detail(request: AuthenticatedRequest, iso3: str) -> HttpResponse:
         ],
         "contribution_meaning": CONTRIBUTION_MEANING[run.method] if run else "",
         "contribution_axis": CONTRIBUTION_AXIS[run.method] if run else "",
+        "standing": country_standing(run, country.iso3, result) if run else None,
+        "filled_by": filled_by(result.missing, source_names) if result and result.rank is None else [],
         "ladder": independence_ladder(programs),
         "timeline": cooperation_timeline(programs, activities),
         "source_names": source_names,

@@ -21,11 +21,14 @@ from programs.models import CooperationArea
 
 from ..forms import RankingViewForm
 from ..models import RankingRun, RunStatus, RunTrigger, WeightProfile
+from ..profiles import filled_by
 from ..scoring import ScoringError
 from ..selectors import (
     areas_by_code,
+    excluded_by_reason,
     insufficient_data,
     overview_counts,
+    policy_source_names,
     published_run,
     ranked_countries,
     ranked_in_area,
@@ -108,6 +111,8 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     }
     if view.run is not None:
         shown = list(table.rows.data)
+        source_names = policy_source_names()
+        excluded = excluded_by_reason(view.run, view.country_filter())
         context.update(
             chart=[
                 {
@@ -121,7 +126,13 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
                 }
                 for row in sorted(shown, key=lambda row: row.rank)
             ],
-            insufficient=insufficient_data(view.run, view.country_filter()),
+            insufficient=[
+                {"row": row, "filled_by": filled_by(row.missing, source_names)}
+                for row in insufficient_data(view.run, view.country_filter())
+            ],
+            excluded=excluded,
+            excluded_count=sum(len(group["countries"]) for group in excluded),
+            source_names=source_names,
             stale=ranking_is_stale(view.run),
             stale_count=len(stale_countries(view.run)),
             in_flight=runs_in_flight(view.run.profile_slug).first(),

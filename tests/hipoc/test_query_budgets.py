@@ -42,9 +42,9 @@ Path = Callable[[World], str]
 # own memory, where nothing another process could change is remembered: every API request reads its token and the
 # published run (with a shared cache a repeat pull reads nothing: tests/priorities/test_api.py).
 PAGES: dict[str, tuple[str, Path, int]] = {
-    # One of them asks staff whether a run waits to be published.
-    "dashboard": ("jpo-staff", lambda world: "/", 27),
-    "dashboard, one area": ("jpo-staff", lambda world: "/?area=patent_examination", 28),
+    # One of them asks staff whether a run waits to be published; one reads the criteria's names for the unranked.
+    "dashboard": ("jpo-staff", lambda world: "/", 28),
+    "dashboard, one area": ("jpo-staff", lambda world: "/?area=patent_examination", 29),
     "area ranking": ("jpo-staff", lambda world: "/areas/patent_examination/", 11),
     "country page": ("jpo-staff", lambda world: f"/countries/{world.iso3}/", 30),
     "ranking export": ("jpo-staff", lambda world: "/rankings/export/?format=csv", 7),
