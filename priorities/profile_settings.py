@@ -507,11 +507,8 @@ class ProfileSettings:
 
     def scoring_json(self) -> dict[str, Any]:
         """The settings that shape the scores: all but those on what becomes of a finished run."""
-        return {
-            spec.name: copy.deepcopy(getattr(self, spec.name))
-            for spec in self.specs()
-            if spec.metadata["group"] != Group.PUBLICATION
-        }
+        publication = set(self.names(group=Group.PUBLICATION))
+        return {name: value for name, value in self.to_json().items() if name not in publication}
 
     def choice_labels(self) -> dict[str, str]:
         """Each choice setting's value as people read it, e.g. {"aggregation": "Weighted arithmetic mean"}."""

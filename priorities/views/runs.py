@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from hipoc.exceptions import ConflictError
 from hipoc.http import AuthenticatedRequest
 from hipoc.permissions import require
 
@@ -136,6 +137,14 @@ def _back_to(request: AuthenticatedRequest, run: RankingRun) -> HttpResponse:
     return redirect("run-list")
 
 
+def _refused(request: AuthenticatedRequest, conflict: ConflictError) -> HttpResponse:
+    """The run history with why the action was refused, answered 409: the run is not in the state it was seen in."""
+    messages.error(request, str(conflict.message))
+    response = run_list(request)
+    response.status_code = 409
+    return response
+
+
 @require_POST
 def run_publish_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Staff make a succeeded run the one partners see for its profile."""
@@ -146,10 +155,7 @@ def run_publish_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     except RunNotPublishableError:
         messages.error(request, _("Only a run that succeeded can be published."))
     except (PublishedMeanwhileError, IdenticalToPublishedError) as conflict:
-        messages.error(request, str(conflict.message))
-        response = run_list(request)
-        response.status_code = 409
-        return response
+        return _refused(request, conflict)
     else:
         messages.success(
             request,
@@ -166,10 +172,7 @@ def run_discard_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         ranking_run_discard(run=run, by=request.user)
     except RunNotDiscardableError as refusal:
-        messages.error(request, str(refusal.message))
-        response = run_list(request)
-        response.status_code = 409
-        return response
+        return _refused(request, refusal)
     messages.success(request, _("Run %(id)s was discarded; the published ranking is unchanged.") % {"id": run.pk})
     return _back_to(request, run)
 
