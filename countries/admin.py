@@ -1,14 +1,35 @@
 from django.contrib import admin
+from django.db import models
 
-from .models import Country, CountryGroup, Indicator, IndicatorValue
+from .models import Country, CountryGroup, Indicator, IndicatorValue, TreatyMembership
+
+# Addresses typed without a scheme are read as https, as Django 6 will read them.
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
+class TreatyMembershipInline(admin.TabularInline):
+    model = TreatyMembership
+    extra = 0
+    formfield_overrides = HTTPS_URLS
 
 
 @admin.register(Country)
 class CountryAdmin(admin.ModelAdmin):
     list_display = ("iso3", "name", "region", "subregion", "income_group", "oda_category", "is_un_ldc", "wipo_member")
-    list_filter = ("region", "income_group", "oda_category", "is_un_ldc", "wipo_member")
+    list_filter = ("region", "income_group", "oda_category", "is_un_ldc", "wipo_member", "regional_ip_office")
     search_fields = ("iso3", "iso2", "name", "ip_office")
     ordering = ("name",)
+    inlines = [TreatyMembershipInline]
+    formfield_overrides = HTTPS_URLS
+
+
+@admin.register(TreatyMembership)
+class TreatyMembershipAdmin(admin.ModelAdmin):
+    list_display = ("country", "treaty", "in_force_date")
+    list_filter = ("treaty",)
+    search_fields = ("country__iso3", "country__name")
+    autocomplete_fields = ("country",)
+    formfield_overrides = HTTPS_URLS
 
 
 @admin.register(CountryGroup)

@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from .models import Country, IncomeGroup, Indicator, IndicatorValue, OdaCategory
+from .models import Country, IncomeGroup, Indicator, IndicatorValue, OdaCategory, Treaty
 
 M49_REGIONS = ["Africa", "Americas", "Asia", "Europe", "Oceania"]
 
@@ -14,10 +14,13 @@ class CountryFilterSet(django_filters.FilterSet):
         choices=[(value, label) for value, label in IncomeGroup.choices if value], label=_("Income group")
     )
     oda_category = django_filters.ChoiceFilter(choices=OdaCategory.choices, label=_("ODA category"))
+    treaty = django_filters.ChoiceFilter(
+        field_name="treaty_memberships__treaty", choices=Treaty.choices, label=_("Party to the treaty")
+    )
 
     class Meta:
         model = Country
-        fields = ["region", "income_group", "oda_category"]
+        fields = ["region", "income_group", "oda_category", "treaty"]
 
 
 class IndicatorFilterSet(django_filters.FilterSet):

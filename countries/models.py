@@ -56,8 +56,18 @@ class Country(models.Model):
     )
     oda_list_period = models.CharField(_("DAC list period"), max_length=30, blank=True)
     is_un_ldc = models.BooleanField(_("on the UN LDC list"), default=False)
-    wipo_member = models.BooleanField(_("WIPO member"), null=True, blank=True, help_text=_("Unknown when empty."))
+    wipo_member = models.BooleanField(
+        _("WIPO member"), null=True, blank=True, help_text=_("Party to the WIPO Convention; unknown when empty.")
+    )
     ip_office = models.CharField(_("national IP office"), max_length=200, blank=True)
+    ip_office_url = models.URLField(_("national IP office's website"), blank=True)
+    regional_ip_office = models.CharField(
+        _("regional IP office"),
+        max_length=40,
+        blank=True,
+        help_text=_("The regional office the country's applicants can file through, e.g. ARIPO, OAPI or the EPO."),
+    )
+    ip_office_source = models.TextField(_("source of the IP office facts"), blank=True)
     source_note = models.TextField(_("note on the sources"), blank=True)
 
     objects = CountryQuerySet.as_manager()
@@ -81,6 +91,47 @@ class Country(models.Model):
     @property
     def is_oda_eligible(self) -> bool:
         return self.oda_category != self.OdaCategory.NOT_ELIGIBLE
+
+
+class Treaty(models.TextChoices):
+    """The WIPO-administered treaties HIPOC records memberships of, by the codes of the shipped data."""
+
+    WIPO_CONVENTION = "wipo_convention", _("WIPO Convention")
+    PARIS = "paris", _("Paris Convention")
+    PCT = "pct", _("Patent Cooperation Treaty (PCT)")
+    MADRID_PROTOCOL = "madrid_protocol", _("Madrid Protocol")
+    HAGUE = "hague", _("Hague Agreement")
+    BUDAPEST = "budapest", _("Budapest Treaty")
+    TLT = "tlt", _("Trademark Law Treaty")
+    PLT = "plt", _("Patent Law Treaty")
+    MARRAKESH = "marrakesh", _("Marrakesh Treaty")
+
+
+class TreatyMembership(models.Model):
+    """A country's being a party to a WIPO-administered treaty, from the date the treaty entered into force for
+    it, as WIPO Lex records it."""
+
+    Treaty = Treaty
+
+    country = models.ForeignKey(
+        Country, on_delete=models.CASCADE, related_name="treaty_memberships", verbose_name=_("country")
+    )
+    treaty = models.CharField(_("treaty"), max_length=20, choices=Treaty.choices)
+    in_force_date = models.DateField(_("in force since"))
+    source = models.TextField(_("source"))
+    source_url = models.URLField(_("source address"), max_length=300)
+
+    class Meta:
+        verbose_name = _("treaty membership")
+        verbose_name_plural = _("treaty memberships")
+        ordering = ["country", "in_force_date", "treaty"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "treaty"], name="treaty_membership_one_per_treaty"),
+            models.CheckConstraint(condition=Q(treaty__in=Treaty.values), name="treaty_membership_treaty_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country_id} {self.treaty} ({self.in_force_date})"
 
 
 class CountryGroup(models.Model):

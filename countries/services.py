@@ -3,6 +3,7 @@
 import copy
 import csv
 import dataclasses
+import datetime
 import functools
 import hashlib
 import math
@@ -29,11 +30,15 @@ from .models import (
     IndicatorImport,
     IndicatorValue,
     OdaCategory,
+    Treaty,
+    TreatyMembership,
 )
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CLASSIFICATIONS_FILE = DATA_DIR / "country_classifications.csv"
 GROUPS_FILE = DATA_DIR / "country_groups.csv"
+TREATIES_FILE = DATA_DIR / "ip_treaties.csv"
+IP_OFFICES_FILE = DATA_DIR / "ip_offices.csv"
 
 # country_converter names one continent differently from UN M49.
 COCO_CONTINENT_TO_M49_REGION = {"America": "Americas"}
@@ -76,8 +81,8 @@ def _regions_from_country_converter(iso3: str) -> tuple[str, str]:
 def countries_load_reference_data() -> LoadReport:
     """Create or update every ISO 3166-1 country with its classifications.
 
-    pycountry decides which countries exist; the shipped file gives their verified classifications.
-    Fields staff maintain (IP office, WIPO membership) are never overwritten.
+    pycountry decides which countries exist; the shipped file gives their verified classifications. The IP
+    office and WIPO membership are left to `ip_facts_load_reference_data`.
     """
     rows = _classification_rows()
     existing = set(Country.objects.values_list("iso3", flat=True))
@@ -110,6 +115,64 @@ def countries_load_reference_data() -> LoadReport:
     )
     created = sum(1 for country in countries if country.iso3 not in existing)
     return LoadReport(created=created, updated=len(countries) - created)
+
+
+IP_OFFICE_FIELDS = ["ip_office", "ip_office_url", "regional_ip_office", "ip_office_source"]
+
+
+@transaction.atomic
+def ip_facts_load_reference_data() -> LoadReport:
+    """Treaty memberships from WIPO Lex and national IP offices from WIPO's PCT Applicant's Guide and Country IP
+    Profiles (the shipped `ip_treaties.csv` and `ip_offices.csv`).
+
+    A membership the file lists is created or corrected; one staff recorded that the file lacks (a later
+    accession) is kept. WIPO membership is being a party to the WIPO Convention, which WIPO Lex lists in full.
+    A country without a row in the office file keeps the office staff recorded for it.
+    """
+    countries = set(Country.objects.values_list("iso3", flat=True))
+    with TREATIES_FILE.open(encoding="utf-8", newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["iso3"] in countries]
+    unknown = {row["treaty"] for row in rows} - set(Treaty.values)
+    if unknown:
+        raise ValueError(f"{TREATIES_FILE.name} names unknown treaties: {sorted(unknown)}")
+    existing = set(TreatyMembership.objects.values_list("country_id", "treaty"))
+    memberships = [
+        TreatyMembership(
+            country_id=row["iso3"],
+            treaty=row["treaty"],
+            in_force_date=datetime.date.fromisoformat(row["in_force_date"]),
+            source=row["source"],
+            source_url=row["source_url"],
+        )
+        for row in rows
+    ]
+    TreatyMembership.objects.bulk_create(
+        memberships,
+        update_conflicts=True,
+        unique_fields=["country", "treaty"],
+        update_fields=["in_force_date", "source", "source_url"],
+    )
+    created = sum((membership.country_id, membership.treaty) not in existing for membership in memberships)
+    members = {row["iso3"] for row in rows if row["treaty"] == Treaty.WIPO_CONVENTION}
+    Country.objects.filter(iso3__in=members).update(wipo_member=True)
+    Country.objects.exclude(iso3__in=members).update(wipo_member=False)
+
+    with IP_OFFICES_FILE.open(encoding="utf-8", newline="") as handle:
+        offices = [row for row in csv.DictReader(handle) if row["iso3"] in countries]
+    Country.objects.bulk_update(
+        [
+            Country(
+                iso3=row["iso3"],
+                ip_office=row["office_name"],
+                ip_office_url=row["office_url"],
+                regional_ip_office=row["regional_office"],
+                ip_office_source=f"{row['source']} {row['source_url']}".strip(),
+            )
+            for row in offices
+        ],
+        IP_OFFICE_FIELDS,
+    )
+    return LoadReport(created=created, updated=len(memberships) - created)
 
 
 def _group_members(rule: str, members: str) -> list[str]:

@@ -16,9 +16,10 @@ from typing import Any
 import numpy as np
 from django.db.models import Case, Count, ExpressionWrapper, F, FloatField, Func, Max, Q, Sum, Value, When
 from django.db.models.functions import Least, Power
+from django.utils import translation
 from django.utils.translation import gettext_lazy
 
-from countries.models import Country, CountryGroup, IndicatorValue
+from countries.models import Country, CountryGroup, IndicatorValue, Treaty, TreatyMembership
 from programs.models import (
     AreaAssessment,
     CooperationActivity,
@@ -46,6 +47,8 @@ from .profile_settings import (
     NEEDS_STAKEHOLDER,
     POLICY,
     POPULATION,
+    TREATY_PREFIX,
+    TREATY_YEARS_GOALPOST,
     ContextTransform,
     Imputation,
     PriorGroup,
@@ -127,34 +130,56 @@ class ExtractedInputs:
 EXCLUSION_RULES = {
     "oda": ("Not on the OECD-DAC list of ODA recipients", gettext_lazy("Not on the OECD-DAC list of ODA recipients")),
     "wipo": ("Not recorded as a WIPO member", gettext_lazy("Not recorded as a WIPO member")),
+    "treaty": ("Not a party to a required treaty", gettext_lazy("Not a party to a required treaty")),
     "profile": ("Excluded by the weight profile", gettext_lazy("Excluded by the weight profile")),
 }
 
 
-def exclusion_reason(entry: Mapping[str, str]) -> str:
+def exclusion_reason(entry: Mapping[str, Any]) -> str:
     """Why a run left a country out, in the reader's language (a run recorded before rules had codes: as stored)."""
     rule = EXCLUSION_RULES.get(entry.get("rule", ""))
-    return str(rule[1]) if rule else entry.get("reason", "")
+    if rule is None:
+        return entry.get("reason", "")
+    if entry.get("treaties"):
+        names = ", ".join(str(Treaty(code).label) for code in entry["treaties"] if code in Treaty.values)
+        return f"{rule[1]}: {names}"
+    return str(rule[1])
+
+
+def _treaty_parties(codes: Sequence[str]) -> dict[str, set[str]]:
+    """Per treaty, the countries party to it."""
+    parties: dict[str, set[str]] = {code: set() for code in codes}
+    rows = TreatyMembership.objects.filter(treaty__in=codes).values_list("treaty", "country_id")
+    for treaty, iso3 in rows.order_by():
+        parties[treaty].add(iso3)
+    return parties
 
 
 def candidate_pool(settings: ProfileSettings) -> CandidatePool:
     """Countries the profile lets into the ranking, and the others with the rule and reason each is left out by."""
     manual = set(settings.excluded_countries)
+    parties = _treaty_parties(settings.required_treaties) if settings.required_treaties else {}
     countries, excluded = [], []
     fields = ("iso3", "name", "region", "subregion", "income_group", "oda_category", "wipo_member")
     for country in Country.objects.order_by("iso3").values(*fields):
+        lacking = [code for code in settings.required_treaties if country["iso3"] not in parties[code]]
         if settings.oda_eligible_only and country["oda_category"] == Country.OdaCategory.NOT_ELIGIBLE:
             rule = "oda"
         elif settings.wipo_members_only and country["wipo_member"] is not True:
             rule = "wipo"
+        elif lacking:
+            rule = "treaty"
         elif country["iso3"] in manual:
             rule = "profile"
         else:
             countries.append(country)
             continue
-        excluded.append(
-            {"iso3": country["iso3"], "name": country["name"], "rule": rule, "reason": EXCLUSION_RULES[rule][0]}
-        )
+        entry = {"iso3": country["iso3"], "name": country["name"], "rule": rule, "reason": EXCLUSION_RULES[rule][0]}
+        if rule == "treaty":
+            entry["treaties"] = lacking
+            with translation.override("en"):
+                entry["reason"] += ": " + ", ".join(str(Treaty(code).label) for code in lacking)
+        excluded.append(entry)
     return CandidatePool(countries=countries, excluded=excluded)
 
 
@@ -372,6 +397,22 @@ def context_values(settings: ProfileSettings, codes: Sequence[str], as_of: date)
     return result
 
 
+DAYS_PER_YEAR = 365.25
+
+
+def treaty_years(codes: Sequence[str], country_index: Mapping[str, int], as_of: date) -> dict[str, np.ndarray]:
+    """Per treaty, each country's years of membership on `as_of`, up to the goalpost (0 for a country not yet
+    party to it: WIPO Lex lists every party, so a country it does not list is known not to be one)."""
+    years = {code: np.zeros(len(country_index)) for code in codes}
+    rows = TreatyMembership.objects.filter(treaty__in=codes, in_force_date__lte=as_of).values_list(
+        "treaty", "country_id", "in_force_date"
+    )
+    for treaty, iso3, in_force in rows.order_by():
+        if iso3 in country_index:
+            years[treaty][country_index[iso3]] = min((as_of - in_force).days / DAYS_PER_YEAR, TREATY_YEARS_GOALPOST)
+    return years
+
+
 @dataclass(frozen=True)
 class RecencyColumns:
     """The criteria that depend on the half-life, (countries × areas) each, with what stands behind them."""
@@ -484,6 +525,10 @@ def extract(settings: ProfileSettings, criteria: Sequence[Criterion], *, as_of: 
             stage[country_index[row["countries"]]] = row["stage"]
     columns[HISTORY_STAGE] = np.repeat(stage[:, None], shape[1], axis=1)
     columns[HISTORY_NEXT_STEP] = next_step(stage, areas)
+
+    treaty_codes = [c.code.removeprefix(TREATY_PREFIX) for c in criteria if c.code.startswith(TREATY_PREFIX)]
+    for code, years in treaty_years(treaty_codes, country_index, as_of).items():
+        columns[f"{TREATY_PREFIX}{code}"] = np.repeat(years[:, None], shape[1], axis=1)
 
     context_codes = [c.code.removeprefix(CONTEXT_PREFIX) for c in criteria if c.code.startswith(CONTEXT_PREFIX)]
     if context_codes:

@@ -12,11 +12,14 @@ from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from countries.models import Treaty
+
 from .models import WeightProfile
 from .profile_settings import (
     BUILT_IN_CRITERIA,
     DEFAULT_CRITERION_WEIGHTS,
     POLICY,
+    TREATY_PREFIX,
     Group,
     Kind,
     ProfileSettings,
@@ -65,6 +68,10 @@ def setting_form_field(spec: dataclasses.Field, initial: Any) -> forms.Field:
         return forms.ChoiceField(choices=meta["choices"].choices, **common)
     if kind == Kind.FLAG:
         return forms.BooleanField(required=False, **common)
+    if kind == Kind.CODES and meta["choices"]:
+        return forms.MultipleChoiceField(
+            choices=meta["choices"].choices, required=False, widget=forms.CheckboxSelectMultiple, **common
+        )
     bounds = {"min_value": meta["minimum"], "max_value": meta["maximum"]}
     if kind == Kind.INTEGER:
         return forms.IntegerField(**bounds, **common)
@@ -92,8 +99,16 @@ class WeightProfileForm(forms.ModelForm):
         weight_method.choices = [(value, label) for value, label in WeightMethod.choices if value != WeightMethod.EQUAL]
         source_names = policy_source_names()
         weights = self.base.criterion_weights or DEFAULT_CRITERION_WEIGHTS
-        # Direct weights cover the profile's context indicators too; the AHP matrix covers the built-in groups.
-        self.weight_groups = (*GROUPS, *(f"context.{code}" for code in self.base.context_indicators))
+        # Direct weights cover the profile's context indicators and treaties too; the AHP matrix covers the
+        # built-in groups. A treaty ticked in the submitted form has its weight from the submission.
+        treaties = self.base.treaty_criteria
+        if self.is_bound and hasattr(self.data, "getlist"):
+            treaties = [code for code in self.data.getlist("treaty_criteria") if code in Treaty.values]
+        self.weight_groups = (
+            *GROUPS,
+            *(f"context.{code}" for code in self.base.context_indicators),
+            *(f"{TREATY_PREFIX}{code}" for code in treaties),
+        )
         for code in self.weight_groups:
             self.fields[weight_field_name(code)] = forms.FloatField(
                 label=GROUP_LABELS.get(code) or criterion_label(code, source_names),
@@ -121,6 +136,10 @@ class WeightProfileForm(forms.ModelForm):
     def setting_fields(self, group: str) -> list[forms.BoundField]:
         """The plain setting inputs of one group (Group.METHOD, Group.POOL, …), in ProfileSettings' order."""
         return [self[spec.name] for spec in self.setting_specs if spec.metadata["group"] == group]
+
+    def weight_setting_fields(self) -> list[forms.BoundField]:
+        """The weight settings other than the method, which heads the form."""
+        return [field for field in self.setting_fields(Group.WEIGHTS) if field.name != "weight_method"]
 
     def method_fields(self) -> list[forms.BoundField]:
         return self.setting_fields(Group.METHOD)

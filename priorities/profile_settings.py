@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from countries.models import Treaty
+
 from .scoring.weights import SAATY_MAX, SAATY_MIN
 
 POLICY = "policy"
@@ -26,6 +28,10 @@ NEEDS_STAKEHOLDER = "needs.stakeholder"
 HISTORY_CONTINUITY = "history.continuity"
 HISTORY_STAGE = "history.stage"
 HISTORY_NEXT_STEP = "history.next_step"
+TREATY_PREFIX = "treaty."
+# Years of membership beyond which a treaty counts as fully established in a country: a quarter century spans a
+# generation of examiners and the office's practice under the treaty; longer adds nothing.
+TREATY_YEARS_GOALPOST = 25.0
 BUILT_IN_CRITERIA = (
     FIELD_NEED,
     FIELD_READINESS,
@@ -128,7 +134,7 @@ class Kind:
     WEIGHTS = "weights"  # code → non-negative finite number
     DIRECTIONS = "directions"  # code → "benefit" or "cost"
     MATRIX = "matrix"  # an AHP pairwise matrix: {"criteria": [codes], "judgements": {code: {code: number}}}
-    CODES = "codes"  # a list of codes (countries, indicators)
+    CODES = "codes"  # a list of codes (countries, indicators; with `choices`, one of those)
     CONTEXT = "context"  # indicator code → {"transform": ContextTransform, "max_age_years": whole number or null}
 
 
@@ -256,6 +262,17 @@ class ProfileSettings:
             "Indicators not named are read as published, however old, and follow the imputation setting."
         ),
         in_form=False,
+    )
+    treaty_criteria: list = setting(
+        [],
+        kind=Kind.CODES,
+        choices=Treaty,
+        group=Group.WEIGHTS,
+        label=_("years party to a treaty"),
+        help_text=_(
+            "Treaties scored as criteria (treaty.<code>): the years since the treaty entered into force for the "
+            "country, counted up to 25, and 0 for a country not party to it (WIPO Lex)."
+        ),
     )
     normalization: str = setting(
         Normalization.MIN_MAX.value,
@@ -442,6 +459,14 @@ class ProfileSettings:
         label=_("WIPO members only"),
         help_text=_("Only countries recorded as WIPO members are ranked."),
     )
+    required_treaties: list = setting(
+        [],
+        kind=Kind.CODES,
+        choices=Treaty,
+        group=Group.POOL,
+        label=_("parties to these treaties only"),
+        help_text=_("Only countries party to every treaty ticked are ranked (WIPO Lex)."),
+    )
     excluded_countries: list = setting(
         [],
         kind=Kind.CODES,
@@ -600,6 +625,13 @@ def clean_value(spec: dataclasses.Field, value: Any) -> Any:
     if kind == Kind.CODES:
         if not isinstance(value, list | tuple) or not all(isinstance(code, str) and code for code in value):
             raise ValidationError(_("Give a list of codes."))
+        choices = meta["choices"]
+        unknown = sorted(set(value) - set(choices.values)) if choices else []
+        if unknown:
+            raise ValidationError(
+                _("Unknown codes: %(codes)s. Choose from: %(choices)s.")
+                % {"codes": ", ".join(unknown), "choices": ", ".join(choices.values)}
+            )
         return sorted(set(value))
     if kind == Kind.CONTEXT:
         return {code: _clean_context(code, options) for code, options in _code_map(value).items()}

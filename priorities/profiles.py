@@ -1,9 +1,9 @@
 """From a weight profile to the criteria the engine scores: codes, weights and directions.
 
 A profile weighs criterion *groups*: `policy` (split over the policy sources by the source weights),
-`field.need`, `field.readiness`, `needs.stakeholder`, `history.continuity`, `history.stage` and
-`context.<indicator>` for each context indicator the profile chose. A profile may also weigh one
-source directly with `policy.<source>`.
+`field.need`, `field.readiness`, `needs.stakeholder`, `history.continuity`, `history.stage`,
+`context.<indicator>` for each context indicator the profile chose and `treaty.<code>` for each treaty whose
+years of membership it scores. A profile may also weigh one source directly with `policy.<source>`.
 """
 
 from collections.abc import Mapping, Sequence
@@ -11,6 +11,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from countries.models import Treaty
 
 from .models import WeightProfile
 from .profile_settings import (
@@ -24,6 +26,8 @@ from .profile_settings import (
     HISTORY_STAGE,
     NEEDS_STAKEHOLDER,
     POLICY,
+    TREATY_PREFIX,
+    TREATY_YEARS_GOALPOST,
     ProfileSettings,
     WeightMethod,
 )
@@ -86,6 +90,8 @@ def criterion_label(code: str, source_names: Mapping[str, str]) -> str:
     kind, _separator, name = code.partition(".")
     if kind == POLICY:
         return _("Policy: %(source)s") % {"source": source_names.get(name, name)}
+    if code.startswith(TREATY_PREFIX) and name in Treaty.values:
+        return _("Years party to the %(treaty)s") % {"treaty": Treaty(name).label}
     return _("Context: %(indicator)s") % {"indicator": source_names.get(code, name)}
 
 
@@ -121,13 +127,19 @@ def profile_snapshot(profile: WeightProfile) -> dict[str, Any]:
     return {"slug": profile.slug, "name": profile.name, "version": profile.version, **profile.config.to_json()}
 
 
-def group_codes(context_indicators: Sequence[str]) -> list[str]:
-    return [POLICY, *BUILT_IN_CRITERIA, *(f"context.{code}" for code in context_indicators)]
+def group_codes(settings: ProfileSettings) -> list[str]:
+    """The criterion groups a profile weighs: policy, the built-in criteria, its context indicators and treaties."""
+    return [
+        POLICY,
+        *BUILT_IN_CRITERIA,
+        *(f"context.{code}" for code in settings.context_indicators),
+        *(f"{TREATY_PREFIX}{code}" for code in settings.treaty_criteria),
+    ]
 
 
 def _group_weights(settings: ProfileSettings, sources: Sequence[str]) -> dict[str, float]:
     """Weights of the criterion groups (and of any source weighed directly), before splitting `policy`."""
-    groups = group_codes(settings.context_indicators)
+    groups = group_codes(settings)
     method = settings.weight_method
     if method == WeightMethod.EQUAL:
         return dict(zip(groups, equal_weights(len(groups)).tolist(), strict=True))
@@ -227,6 +239,8 @@ def criterion_scale(code: str, settings: ProfileSettings) -> dict[str, Any]:
         scale = {"low": 0.0, "high": 1.0, "transform": IDENTITY}
     elif code == HISTORY_STAGE:
         scale = {"low": 0.0, "high": float(LADDER_TOP), "transform": IDENTITY}
+    elif code.startswith(TREATY_PREFIX):
+        scale = {"low": 0.0, "high": TREATY_YEARS_GOALPOST, "transform": IDENTITY}
     else:
         scale = {"low": None, "high": None, "transform": IDENTITY}
     return {**scale, "evidence": code in ESTIMATED_CRITERIA}

@@ -5,7 +5,7 @@ which the countries app (to the left of priorities) cannot read.
 """
 
 from django.db import models
-from django.db.models import Exists, JSONField, OuterRef, Subquery
+from django.db.models import Exists, JSONField, OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
@@ -14,15 +14,29 @@ from rest_framework.exceptions import ValidationError
 
 from countries.api import IndicatorValueSerializer
 from countries.filtersets import CountryFilterSet, IndicatorValueFilterSet
-from countries.models import Country, IndicatorValue
+from countries.models import Country, IndicatorValue, TreatyMembership
 
 from ..models import RankingResult
 from ..selectors import published_run
 
 
 class ExcludedBecauseSerializer(serializers.Serializer):
-    rule = serializers.CharField(help_text="oda, wipo or profile (empty for runs recorded before rules had codes).")
+    rule = serializers.CharField(
+        help_text="oda, wipo, treaty or profile (empty for runs recorded before rules had codes)."
+    )
     reason = serializers.CharField()
+
+
+class TreatyMembershipSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="get_treaty_display", read_only=True)
+
+    class Meta:
+        model = TreatyMembership
+        fields = ["treaty", "name", "in_force_date", "source_url"]
+        extra_kwargs = {
+            "treaty": {"help_text": "The treaty's code: " + ", ".join(TreatyMembership.Treaty.values) + "."},
+            "in_force_date": {"help_text": "When the treaty entered into force for the country (WIPO Lex)."},
+        }
 
 
 class RankingStatus(models.TextChoices):
@@ -44,8 +58,16 @@ class CountrySerializer(serializers.ModelSerializer):
         help_text="For insufficient_data: the criterion codes the country has no value for."
     )
     excluded_because = serializers.SerializerMethodField(
-        help_text="For excluded: the candidate-pool rule (`oda`, `wipo`, `profile`) and the reason, as the run "
-        "recorded them."
+        help_text="For excluded: the candidate-pool rule (`oda`, `wipo`, `treaty`, `profile`) and the reason, as "
+        "the run recorded them."
+    )
+    treaties = TreatyMembershipSerializer(
+        source="treaty_memberships",
+        many=True,
+        read_only=True,
+        help_text="The WIPO-administered treaties the country is a party to, oldest first (WIPO Lex, 2026-02-03). "
+        "Member states of the EU and OAPI are covered by those organisations' Madrid, Hague and Marrakesh "
+        "memberships, which are not listed per country.",
     )
 
     class Meta:
@@ -61,6 +83,9 @@ class CountrySerializer(serializers.ModelSerializer):
             "is_un_ldc",
             "wipo_member",
             "ip_office",
+            "ip_office_url",
+            "regional_ip_office",
+            "treaties",
             "score",
             "rank",
             "ranking_status",
@@ -108,7 +133,8 @@ class CountryViewSet(viewsets.ReadOnlyModelViewSet):
             return Country.objects.none()
         run = self.published = published_run()
         results = RankingResult.objects.filter(run=run, country=OuterRef("pk"))
-        return Country.objects.annotate(
+        memberships = Prefetch("treaty_memberships", TreatyMembership.objects.order_by("in_force_date", "treaty"))
+        return Country.objects.prefetch_related(memberships).annotate(
             score=Subquery(results.values("score")[:1]),
             rank=Subquery(results.values("rank")[:1]),
             in_ranking=Exists(results),

@@ -10,6 +10,7 @@ from countries.services import (
     countries_load_reference_data,
     country_groups_load_reference_data,
     indicators_load_reference_data,
+    ip_facts_load_reference_data,
 )
 from programs.models import CooperationArea
 from programs.services import programs_load_reference_data
@@ -125,6 +126,8 @@ def reference_data_load() -> dict[str, int]:
     countries = countries_load_reference_data()
     groups = country_groups_load_reference_data()
     counts = {"countries": countries.created + countries.updated, "country_groups": groups.created + groups.updated}
+    memberships = ip_facts_load_reference_data()
+    counts["treaty_memberships"] = memberships.created + memberships.updated
     indicators = indicators_load_reference_data()
     counts["indicator_values_added"] = indicators.created
     counts["indicator_values_changed"] = indicators.updated

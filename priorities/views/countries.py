@@ -112,6 +112,7 @@ def country_detail(request: AuthenticatedRequest, iso3: str) -> HttpResponse:
     )
     context = {
         "country": country,
+        "treaties": list(country.treaty_memberships.order_by("in_force_date", "treaty")),
         "form": form,
         "run": run,
         "result": result,

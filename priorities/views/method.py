@@ -15,7 +15,7 @@ from ..selectors import policy_source_names
 from ..services.profiles import default_profile
 from ..tables import STRONG_EVIDENCE, THIN_EVIDENCE
 
-# Settings shown only when they hold something.
+# Settings without an input of their own on the profile page, shown only when they hold something.
 MAPPINGS = (Kind.MATRIX, Kind.DIRECTIONS, Kind.CODES, Kind.CONTEXT)
 
 
@@ -34,7 +34,7 @@ def _shown(value) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{key} {_shown_item(item)}" for key, item in value.items())
     if isinstance(value, list):
-        return ", ".join(value)
+        return ", ".join(value) or "—"
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
@@ -67,7 +67,7 @@ def method_page(request: AuthenticatedRequest) -> HttpResponse:
             "group": spec.metadata["group"],
         }
         for spec in WeightProfile.settings_class.specs()
-        if spec.metadata["kind"] not in MAPPINGS or getattr(config, spec.name)
+        if spec.metadata["kind"] not in MAPPINGS or spec.metadata["in_form"] or getattr(config, spec.name)
     ]
     context = {
         "profile": profile,

@@ -46,7 +46,7 @@ PAGES: dict[str, tuple[str, Path, int]] = {
     "dashboard": ("jpo-staff", lambda world: "/", 28),
     "dashboard, one area": ("jpo-staff", lambda world: "/?area=patent_examination", 29),
     "area ranking": ("jpo-staff", lambda world: "/areas/patent_examination/", 11),
-    "country page": ("jpo-staff", lambda world: f"/countries/{world.iso3}/", 30),
+    "country page": ("jpo-staff", lambda world: f"/countries/{world.iso3}/", 31),
     "ranking export": ("jpo-staff", lambda world: "/rankings/export/?format=csv", 7),
     "run list": ("jpo-staff", lambda world: "/rankings/", 10),
     # Three of them read the evidence that changed between the runs.
@@ -67,7 +67,7 @@ PAGES: dict[str, tuple[str, Path, int]] = {
     "indicator page": ("jpo-staff", lambda world: "/indicators/IP.PAT.RESD/", 8),
 }
 ENDPOINTS: dict[str, tuple[str, Path, int]] = {
-    "countries": ("partner-system", lambda world: "/api/v1/countries/", 4),
+    "countries": ("partner-system", lambda world: "/api/v1/countries/", 5),
     "indicators": ("partner-system", lambda world: "/api/v1/indicators/", 3),
     "a country's indicators": ("partner-system", lambda world: f"/api/v1/countries/{world.iso3}/indicators/", 4),
     "areas": ("partner-system", lambda world: "/api/v1/areas/", 2),

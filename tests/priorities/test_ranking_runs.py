@@ -111,9 +111,14 @@ def test_candidate_pool_lists_excluded_countries_with_the_reason(demo):
 def test_wipo_rule_keeps_only_recorded_members(demo):
     from countries.models import Country
 
-    Country.objects.filter(iso3__in=["IDN", "KEN"]).update(wipo_member=True)
+    # South Sudan is not a party to the WIPO Convention (WIPO Lex); Indonesia's membership is made unknown.
+    Country.objects.filter(iso3="IDN").update(wipo_member=None)
     run = run_now(WeightProfileFactory(wipo_members_only=True))
-    assert set(run.results.values_list("country", flat=True)) == {"IDN", "KEN"}
+    ranked = set(run.results.values_list("country", flat=True))
+    rules = {entry["iso3"]: entry["rule"] for entry in run.excluded}
+    assert "KEN" in ranked and {"IDN", "SSD"}.isdisjoint(ranked)
+    assert rules["IDN"] == rules["SSD"] == "wipo"
+    assert not set(rules.values()) - {"oda", "wipo"}
 
 
 @pytest.mark.django_db

@@ -148,12 +148,12 @@ def test_loading_twice_leaves_the_same_counts():
 
 @pytest.mark.django_db
 def test_reloading_keeps_what_staff_maintain():
-    Country.objects.filter(iso3="VNM").update(ip_office="Intellectual Property Office of Viet Nam", wipo_member=True)
+    # The office file has no row for Guyana: the office staff recorded stays.
+    Country.objects.filter(iso3="GUY").update(ip_office="Office recorded by staff")
     link = PolicyPriority.objects.get(code="SDG-9.5").area_links.get(area__code="tech_transfer")
     link.relevance = 0.6
     link.save()
     reference_data_load()
-    viet_nam = Country.objects.get(iso3="VNM")
-    assert (viet_nam.ip_office, viet_nam.wipo_member) == ("Intellectual Property Office of Viet Nam", True)
+    assert Country.objects.get(iso3="GUY").ip_office == "Office recorded by staff"
     link.refresh_from_db()
     assert link.relevance == 0.6
