@@ -33,9 +33,7 @@ def test_loading_records_every_membership_and_wipo_membership_follows_the_wipo_c
     assert TreatyMembership.objects.filter(treaty=Treaty.PCT).count() == 158
     assert Country.objects.filter(wipo_member=True).count() == 194
     # Not parties to the WIPO Convention: South Sudan, Palau; and an area that is not a state.
-    assert set(Country.objects.filter(iso3__in=["SSD", "PLW", "ABW"]).values_list("wipo_member", flat=True)) == {
-        False
-    }
+    assert set(Country.objects.filter(iso3__in=["SSD", "PLW", "ABW"]).values_list("wipo_member", flat=True)) == {False}
     viet_nam = {m.treaty: m.in_force_date for m in TreatyMembership.objects.filter(country="VNM")}
     assert viet_nam[Treaty.PCT] == datetime.date(1993, 3, 10)
     assert viet_nam[Treaty.MADRID_PROTOCOL] == datetime.date(2006, 7, 11)
