@@ -128,3 +128,30 @@ def test_the_countries_api_gives_treaties_and_filters_by_one():
     parties = api.get("/api/v1/countries/", {"treaty": "plt", "page_size": 100}).json()
     assert parties["count"] == 43
     assert api.get("/api/v1/countries/", {"treaty": "berne"}).status_code == 400
+
+
+def test_staff_set_treaty_rules_and_criteria_on_the_profile_page(client, staff_user):
+    from priorities.models import WeightProfile
+    from priorities.services import default_profile
+    from tests.priorities.test_pages import profile_post
+
+    client.force_login(staff_user)
+    profile = default_profile()
+    page = client.get(f"/profiles/{profile.slug}/").content.decode()
+    assert 'name="required_treaties" value="pct"' in page and 'name="treaty_criteria" value="plt"' in page
+    version = profile.version
+    posted = profile_post(name=profile.name, slug=profile.slug, save="1")
+    posted.update(required_treaties=["pct"], treaty_criteria=["madrid_protocol"], weight__treaty__madrid_protocol="0.1")
+    assert client.post(f"/profiles/{profile.slug}/", posted).status_code == 302
+    profile = WeightProfile.objects.get(pk=profile.pk)
+    config = profile.config
+    assert (config.required_treaties, config.treaty_criteria) == (["pct"], ["madrid_protocol"])
+    assert config.criterion_weights["treaty.madrid_protocol"] == 0.1
+    assert profile.version == version + 1
+    page = client.get(f"/profiles/{profile.slug}/").content.decode()
+    assert 'name="weight__treaty__madrid_protocol"' in page and "Years party to the Madrid Protocol" in page
+
+    refused = profile_post(name=profile.name, slug=profile.slug, save="1", required_treaties=["berne"])
+    response = client.post(f"/profiles/{profile.slug}/", refused)
+    assert response.status_code == 400 and "berne" in response.content.decode()
+    assert WeightProfile.objects.get(pk=profile.pk).version == version + 1
