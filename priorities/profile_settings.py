@@ -270,8 +270,8 @@ class ProfileSettings:
         group=Group.WEIGHTS,
         label=_("years party to a treaty"),
         help_text=_(
-            "Treaties scored as criteria (treaty.<code>): the years since the treaty entered into force for the "
-            "country, counted up to 25, and 0 for a country not party to it (WIPO Lex)."
+            "Treaties scored as criteria (treaty.pct, treaty.madrid_protocol, …): the years since the treaty "
+            "entered into force for the country, counted up to 25, and 0 for a country not party to it (WIPO Lex)."
         ),
     )
     normalization: str = setting(
