@@ -1,10 +1,13 @@
+from collections.abc import Mapping
+from typing import Any
+
 from django.contrib import admin
 from django.db import models
 
 from .models import Country, CountryGroup, Indicator, IndicatorValue, TreatyMembership
 
 # Addresses typed without a scheme are read as https, as Django 6 will read them.
-HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+HTTPS_URLS: Mapping[type[models.Field], Mapping[str, Any]] = {models.URLField: {"assume_scheme": "https"}}
 
 
 class TreatyMembershipInline(admin.TabularInline):

@@ -5,7 +5,7 @@ which the countries app (to the left of priorities) cannot read.
 """
 
 from django.db import models
-from django.db.models import Exists, JSONField, OuterRef, Prefetch, Subquery
+from django.db.models import Exists, JSONField, OuterRef, Subquery
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
@@ -133,8 +133,8 @@ class CountryViewSet(viewsets.ReadOnlyModelViewSet):
             return Country.objects.none()
         run = self.published = published_run()
         results = RankingResult.objects.filter(run=run, country=OuterRef("pk"))
-        memberships = Prefetch("treaty_memberships", TreatyMembership.objects.order_by("in_force_date", "treaty"))
-        return Country.objects.prefetch_related(memberships).annotate(
+        # Memberships come in their model's order: by country, then oldest first.
+        return Country.objects.prefetch_related("treaty_memberships").annotate(
             score=Subquery(results.values("score")[:1]),
             rank=Subquery(results.values("rank")[:1]),
             in_ranking=Exists(results),
