@@ -77,34 +77,46 @@ class MissionReportForm(forms.Form):
 
 
 class RowStyleMixin(forms.BaseForm):
-    """Bootstrap classes on the inputs of a table row, marked invalid where an error is shown."""
+    """Bootstrap classes on the inputs of a table row, marked invalid where an error is shown.
+
+    The errors are read once the form is cleaned, not when it is built: the formset adds its DELETE box after
+    building the form, and a form cleaned before that would never see the box ticked."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            css = (
-                "form-check-input"
-                if name == "DELETE"
-                else (
-                    "form-select form-select-sm"
-                    if isinstance(field.widget, forms.Select)
-                    else "form-control form-control-sm"
-                )
-            )
-            if self.is_bound and name in self.errors:
-                css += " is-invalid"
-            field.widget.attrs["class"] = css
+        for field in self.fields.values():
+            select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "form-select form-select-sm" if select else "form-control form-control-sm"
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["class"] += " is-invalid"
 
 
-def rating(label: "StrOrPromise") -> forms.IntegerField:
-    return forms.IntegerField(label=label, min_value=1, max_value=5)
+# What the ends and the middle of each 1–5 scale mean, so that experts on different missions score alike.
+RUBRICS = {
+    "need_level": _("1 no gap seen · 3 a gap the office works around · 5 a gap that stops its work"),
+    "readiness": _("1 no staff or systems to take it up · 3 some, with gaps · 5 staff and systems ready now"),
+    "commitment": _("1 no one in charge, no budget · 3 support without budget · 5 a named counterpart with budget"),
+    "urgency": _("1 can wait years · 3 within a year or two · 5 needed now"),
+}
+
+
+def rating(label: "StrOrPromise", name: str, *, in_table: bool = True) -> forms.IntegerField:
+    """A 1–5 input with its rubric; in a table of rows the rubric heads the column (`_formset.html`)."""
+    attrs = {"aria-describedby": f"rubric-{name}"} if in_table else {}
+    return forms.IntegerField(
+        label=label, min_value=1, max_value=5, help_text=RUBRICS[name], widget=forms.NumberInput(attrs=attrs)
+    )
 
 
 class AreaAssessmentForm(RowStyleMixin, forms.ModelForm):
     area = forms.ModelChoiceField(queryset=CooperationArea.objects.all(), label=_("Area"))
-    need_level = rating(_("Need level"))
-    readiness = rating(_("Readiness"))
-    commitment = rating(_("Commitment"))
+    need_level = rating(_("Need level"), "need_level")
+    readiness = rating(_("Readiness"), "readiness")
+    commitment = rating(_("Commitment"), "commitment")
 
     class Meta:
         model = AreaAssessment
@@ -115,16 +127,21 @@ class AreaAssessmentForm(RowStyleMixin, forms.ModelForm):
 class StakeholderNeedRowForm(RowStyleMixin, forms.ModelForm):
     area = forms.ModelChoiceField(queryset=CooperationArea.objects.all(), label=_("Area"))
     stakeholder_group = forms.ModelChoiceField(queryset=StakeholderGroup.objects.all(), label=_("Stakeholder group"))
-    urgency = rating(_("Urgency"))
+    urgency = rating(_("Urgency"), "urgency")
 
     class Meta:
         model = StakeholderNeed
         fields = ["area", "stakeholder_group", "description", "urgency"]
-        widgets = {"description": forms.TextInput()}
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
 
 class RowFormSet(BaseFormSet):
     """Rows left blank are ignored; rows marked for removal are dropped."""
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
 
     def kept(self) -> list[dict]:
         return [
@@ -198,7 +215,7 @@ class StakeholderNeedForm(forms.Form):
     area = forms.ModelChoiceField(queryset=CooperationArea.objects.all(), label=_("Area"))
     stakeholder_group = forms.ModelChoiceField(queryset=StakeholderGroup.objects.all(), label=_("Stakeholder group"))
     description = forms.CharField(label=_("Description"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
-    urgency = rating(_("Urgency (1 = low, 5 = very urgent)"))
+    urgency = rating(_("Urgency"), "urgency", in_table=False)
     source = forms.ChoiceField(
         label=_("Source"), choices=[choice for choice in NeedSource.choices if choice[0] != NeedSource.MISSION_REPORT]
     )

@@ -46,6 +46,16 @@ def test_report_from_draft_to_approval(page, screenshot):
     page.locator("#id_assessments-1-need_level").fill("4")
     page.locator("#id_assessments-1-readiness").fill("2")
     page.locator("#id_assessments-1-commitment").fill("3")
+    # A row added by mistake goes with its Remove button, without a page load.
+    page.get_by_role("button", name="Add an area").click()
+    page.locator("#id_assessments-2-area").select_option(label="Trademark and design examination")
+    page.locator("#id_assessments-2-need_level").fill("2")
+    mistaken = page.locator("tr", has=page.locator("#id_assessments-2-area"))
+    mistaken.get_by_role("button", name="Remove").click()
+    assert mistaken.is_hidden()
+    # Each 1–5 scale says what its levels mean, beside the inputs it describes.
+    assert page.locator("#rubric-urgency").inner_text() == "1 can wait years · 3 within a year or two · 5 needed now"
+    assert page.locator("#id_needs-0-urgency").get_attribute("aria-describedby") == "rubric-urgency"
     page.locator("#id_needs-0-area").select_option(label="Enforcement")
     page.locator("#id_needs-0-stakeholder_group").select_option(label="Customs and enforcement")
     page.locator("#id_needs-0-description").fill("Customs officers asked for counterfeit-detection training.")

@@ -292,3 +292,23 @@ def test_a_record_without_history_rows_shows_its_history_page(client, kind):
     response = client.get(f"/{kind}s/{record.pk}/history/")
     assert response.status_code == 200
     assert "No changes recorded" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_report_form_gives_each_scale_its_rubric_and_the_need_room_to_write(client, owner):
+    client.force_login(owner)
+    page = client.get(reverse("report-create")).content.decode()
+    for name in ("need_level", "readiness", "commitment", "urgency"):
+        assert f'id="rubric-{name}"' in page
+        assert f'aria-describedby="rubric-{name}"' in page
+    assert "1 no gap seen · 3 a gap the office works around · 5 a gap that stops its work" in page
+    assert '<textarea name="needs-0-description"' in page
+
+
+@pytest.mark.django_db
+def test_a_row_marked_for_removal_is_left_out_without_javascript(client, owner):
+    client.force_login(owner)
+    response = client.post(reverse("report-create"), form_data(**{"assessments-1-DELETE": "on"}))
+    assert response.status_code == 302
+    report = MissionReport.objects.get(author=owner)
+    assert list(report.assessments.values_list("area__code", flat=True)) == ["patent_examination"]
