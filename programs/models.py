@@ -290,6 +290,11 @@ class MissionReport(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("report-detail", args=[self.pk])
 
+    @property
+    def title(self) -> str:
+        """How people name a report: its kind, country and visit (select `country` with it)."""
+        return f"{self.get_kind_display()} — {self.country.name}, {self.visit_start:%Y-%m-%d}"
+
 
 class AreaAssessment(models.Model):
     """An expert's 1–5 judgement of need, readiness and commitment in one area, within one report."""

@@ -5,7 +5,15 @@ from django.db.models import Q, QuerySet
 from accounts.models import User
 from countries.models import Country
 
-from .models import CooperationActivity, CooperationProgram, MissionReport, ProgramStatus, Stage, StakeholderNeed
+from .models import (
+    CooperationActivity,
+    CooperationProgram,
+    MissionReport,
+    ProgramStatus,
+    ReportStatus,
+    Stage,
+    StakeholderNeed,
+)
 
 
 def reports_visible_to(user: User) -> QuerySet[MissionReport]:
@@ -16,6 +24,15 @@ def reports_visible_to(user: User) -> QuerySet[MissionReport]:
     if user.has_perm("programs.list_reports"):
         return reports.filter(author=user)
     return reports.none()
+
+
+def reports_awaiting_review() -> QuerySet[MissionReport]:
+    """Submitted reports, the longest waiting first."""
+    return (
+        MissionReport.objects.filter(status=ReportStatus.SUBMITTED)
+        .select_related("country", "author")
+        .order_by("submitted_at", "id")
+    )
 
 
 def reports_with_rows() -> QuerySet[MissionReport]:

@@ -10,19 +10,24 @@ ONE_LINE = {"td": {"class": "text-nowrap"}}
 
 
 class MissionReportTable(tables.Table):
-    visit_start = tables.DateColumn(verbose_name=_("Visit"), linkify=True, format="Y-m-d", attrs=ONE_LINE)
+    report = tables.Column(
+        verbose_name=_("Report"), accessor="pk", linkify=lambda record: record.get_absolute_url(), order_by=("kind",)
+    )
+    visit_start = tables.DateColumn(verbose_name=_("Visit"), format="Y-m-d", attrs=ONE_LINE)
     country = tables.Column(verbose_name=_("Country"), order_by=("country__name",))
-    kind = tables.Column(verbose_name=_("Kind"))
     author = tables.Column(verbose_name=_("Author"), order_by=("author__username",))
     status = tables.Column(verbose_name=_("Status"))
     updated_at = tables.DateTimeColumn(verbose_name=_("Last change"), format="Y-m-d H:i", attrs=ONE_LINE)
 
     class Meta:
         model = MissionReport
-        fields = ("visit_start", "country", "kind", "author", "status", "updated_at")
+        fields = ("report", "visit_start", "country", "author", "status", "updated_at")
         attrs = {"class": "table table-sm table-hover align-middle"}
         order_by = ("-visit_start",)
         per_page = 25
+
+    def render_report(self, record):
+        return record.title
 
     def render_country(self, value):
         return value.name

@@ -5,6 +5,7 @@ from .views import needs, programs, reports
 urlpatterns = [
     path("reports/", reports.report_list, name="report-list"),
     path("reports/new/", reports.report_create, name="report-create"),
+    path("reports/review/", reports.report_review_queue, name="report-review-queue"),
     path("reports/<int:pk>/", reports.report_detail, name="report-detail"),
     path("reports/<int:pk>/edit/", reports.report_edit, name="report-edit"),
     path("reports/<int:pk>/submit/", reports.report_submit, name="report-submit"),

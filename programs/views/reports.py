@@ -6,6 +6,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,7 +18,7 @@ from hipoc.permissions import require
 from ..filtersets import MissionReportFilterSet
 from ..forms import AssessmentFormSet, MissionReportForm, NeedFormSet, ReviewForm
 from ..models import MissionReport
-from ..selectors import history_changes, reports_visible_to, reports_with_rows
+from ..selectors import history_changes, reports_awaiting_review, reports_visible_to, reports_with_rows
 from ..services import (
     StaleReportError,
     mission_report_approve,
@@ -42,6 +43,13 @@ def report_list(request: AuthenticatedRequest) -> HttpResponse:
     title = _("All mission reports") if request.user.has_perm("programs.read_every_report") else _("My reports")
     context = {"filter": filterset, "table": table, "title": title, "page_size_errors": errors}
     return render(request, "programs/missionreport_list.html", context, status=400 if errors else 200)
+
+
+def report_review_queue(request: AuthenticatedRequest) -> HttpResponse:
+    """`/reports/review/`: the submitted reports staff have still to approve or return, the longest waiting first."""
+    require(request, "programs.read_every_report")
+    reports = list(reports_awaiting_review())
+    return render(request, "programs/review_queue.html", {"reports": reports, "now": timezone.now()})
 
 
 def _apply_errors(error: ValidationError, form, assessments, needs) -> None:

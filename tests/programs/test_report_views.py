@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from programs.models import CooperationArea, MissionReport, StakeholderGroup
 from programs.services import mission_report_approve, mission_report_submit
@@ -312,3 +313,40 @@ def test_a_row_marked_for_removal_is_left_out_without_javascript(client, owner):
     assert response.status_code == 302
     report = MissionReport.objects.get(author=owner)
     assert list(report.assessments.values_list("area__code", flat=True)) == ["patent_examination"]
+
+
+@pytest.mark.django_db
+def test_staff_see_the_reports_awaiting_review_longest_waiting_first_and_counted_in_the_navigation(client, owner):
+    first, second, draft = (MissionReportFactory(author=owner) for _ in range(3))
+    for report in (first, second, draft):
+        AreaAssessmentFactory(report=report)
+    for report in (first, second):
+        mission_report_submit(report=report, by=owner)
+    MissionReport.objects.filter(pk=first.pk).update(submitted_at=timezone.now() - datetime.timedelta(days=3))
+    staff = UserFactory(role="jpo-staff")
+    client.force_login(staff)
+    page = client.get(reverse("report-review-queue")).content.decode()
+    queue = page[page.index('id="review-queue"') :]
+    first.refresh_from_db()
+    links = [f'<a href="/reports/{report.pk}/">{report.title}</a>' for report in (first, second)]
+    assert all(link in queue for link in links) and queue.index(links[0]) < queue.index(links[1])
+    assert f"/reports/{draft.pk}/" not in queue
+    assert "3\xa0days" in queue
+    nav = page[page.index('id="nav-review-queue"') : page.index("</a>", page.index('id="nav-review-queue"'))]
+    assert "badge text-bg-warning\">2</span>" in nav and "reports awaiting review" in nav
+
+    mission_report_approve(report=first, by=staff)
+    mission_report_approve(report=MissionReport.objects.get(pk=second.pk), by=staff)
+    page = client.get(reverse("report-list")).content.decode()
+    assert 'badge text-bg-secondary">0</span>' in page
+    assert "No report is waiting for review." in client.get(reverse("report-review-queue")).content.decode()
+    # The list names each report by its title, linked.
+    assert f'<a href="/reports/{first.pk}/">{first.title}</a>' in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["expert", "partner-system"])
+def test_only_staff_have_the_review_queue(client, role):
+    client.force_login(UserFactory(role=role))
+    assert client.get(reverse("report-review-queue")).status_code == 403
+    assert 'id="nav-review-queue"' not in client.get("/").content.decode()
