@@ -333,7 +333,7 @@ def test_staff_see_the_reports_awaiting_review_longest_waiting_first_and_counted
     assert f"/reports/{draft.pk}/" not in queue
     assert "3\xa0days" in queue
     nav = page[page.index('id="nav-review-queue"') : page.index("</a>", page.index('id="nav-review-queue"'))]
-    assert "badge text-bg-warning\">2</span>" in nav and "reports awaiting review" in nav
+    assert 'badge text-bg-warning">2</span>' in nav and "reports awaiting review" in nav
 
     mission_report_approve(report=first, by=staff)
     mission_report_approve(report=MissionReport.objects.get(pk=second.pk), by=staff)
