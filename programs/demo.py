@@ -7,7 +7,7 @@ The same seed and reference date always give the same rows.
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import transaction
 
@@ -165,6 +165,10 @@ def demo_data_seed(*, size: DemoSize, seed: int, as_of: date, replace: bool = Fa
     }
 
 
+SUBMITTED_AFTER = timedelta(days=7)
+REVIEWED_AFTER = timedelta(days=14)
+
+
 def _seed_reports(rng, count, profiles, areas, experts, reviewer, as_of) -> list[tuple[MissionReport, CountryProfile]]:
     statuses = [ReportStatus.REVIEWED, ReportStatus.SUBMITTED, ReportStatus.DRAFT, ReportStatus.RETURNED]
     status_weights = [0.72, 0.12, 0.1, 0.06]
@@ -177,12 +181,16 @@ def _seed_reports(rng, count, profiles, areas, experts, reviewer, as_of) -> list
         length = 0 if kind == ReportKind.JETRO_DAILY else rng.randint(2, 10)
         status = rng.choices(statuses, weights=status_weights)[0]
         country = profile.country
+        visit_end = visit_start + timedelta(days=length)
+        # Experts file a week after the visit; staff decide two weeks later (a waiting report has no decision).
+        submitted_at = datetime.combine(min(visit_end + SUBMITTED_AFTER, as_of), time(9), tzinfo=UTC)
+        decided = status in {ReportStatus.REVIEWED, ReportStatus.RETURNED}
         report = MissionReport(
             author=author,
             kind=kind,
             country=country,
             visit_start=visit_start,
-            visit_end=visit_start + timedelta(days=length),
+            visit_end=visit_end,
             summary=(
                 f"Visit to {country.name}: met the national IP office and stakeholders to review progress "
                 f"and discuss cooperation needs."
@@ -198,6 +206,8 @@ def _seed_reports(rng, count, profiles, areas, experts, reviewer, as_of) -> list
             status=status,
             reviewer=reviewer if status in {ReportStatus.REVIEWED, ReportStatus.RETURNED} else None,
             review_comment="Please add the counterpart's commitments." if status == ReportStatus.RETURNED else "",
+            submitted_at=submitted_at if status != ReportStatus.DRAFT else None,
+            reviewed_at=submitted_at + REVIEWED_AFTER if decided else None,
         )
         drawn.append((report, profile))
     MissionReport.objects.bulk_create([report for report, _ in drawn], batch_size=BATCH_SIZE)

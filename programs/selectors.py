@@ -1,6 +1,6 @@
 """Reads for the experts' workflow, with their related rows fetched up front."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from accounts.models import User
 from countries.models import Country
@@ -31,7 +31,8 @@ def reports_awaiting_review() -> QuerySet[MissionReport]:
     return (
         MissionReport.objects.filter(status=ReportStatus.SUBMITTED)
         .select_related("country", "author")
-        .order_by("submitted_at", "id")
+        # Reports submitted before submission times were recorded have none: they have waited longest.
+        .order_by(F("submitted_at").asc(nulls_first=True), "id")
     )
 
 
