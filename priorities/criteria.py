@@ -143,6 +143,8 @@ def exclusion_reason(entry: Mapping[str, Any]) -> str:
     if entry.get("treaties"):
         names = ", ".join(str(Treaty(code).label) for code in entry["treaties"] if code in Treaty.values)
         return f"{rule[1]}: {names}"
+    if entry.get("note"):
+        return f"{rule[1]}: {entry['note']}"
     return str(rule[1])
 
 
@@ -157,7 +159,7 @@ def _treaty_parties(codes: Sequence[str]) -> dict[str, set[str]]:
 
 def candidate_pool(settings: ProfileSettings) -> CandidatePool:
     """Countries the profile lets into the ranking, and the others with the rule and reason each is left out by."""
-    manual = set(settings.excluded_countries)
+    manual = settings.excluded_countries
     parties = _treaty_parties(settings.required_treaties) if settings.required_treaties else {}
     countries, excluded = [], []
     fields = ("iso3", "name", "region", "subregion", "income_group", "oda_category", "wipo_member")
@@ -179,6 +181,10 @@ def candidate_pool(settings: ProfileSettings) -> CandidatePool:
             entry["treaties"] = lacking
             with translation.override("en"):
                 entry["reason"] += ": " + ", ".join(str(Treaty(code).label) for code in lacking)
+        elif rule == "profile" and manual[country["iso3"]]:
+            # Staff's own words, in the language they wrote them.
+            entry["note"] = manual[country["iso3"]]
+            entry["reason"] += ": " + entry["note"]
         excluded.append(entry)
     return CandidatePool(countries=countries, excluded=excluded)
 

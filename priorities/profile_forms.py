@@ -9,17 +9,24 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms import formset_factory
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from countries.models import Treaty
+from countries.models import Country, Indicator, Treaty
+from programs.forms import RowFormSet, RowStyleMixin
 
 from .models import WeightProfile
 from .profile_settings import (
     BUILT_IN_CRITERIA,
+    CONTEXT_MISSING,
     DEFAULT_CRITERION_WEIGHTS,
+    HISTORY_STAGE,
+    LONGEST_CONTEXT_AGE,
+    LONGEST_EXCLUSION_REASON,
     POLICY,
     TREATY_PREFIX,
+    ContextTransform,
     Group,
     Kind,
     ProfileSettings,
@@ -48,8 +55,29 @@ SAATY_CHOICES = [
 ]
 
 
+BENEFIT, COST = "benefit", "cost"
+DIRECTION_CHOICES = [(BENEFIT, _("More is better")), (COST, _("Less is better"))]
+CONTEXT_MISSING_LABELS = {
+    "profile": _("As the imputation setting says"),
+    "none": _("Left out of the weights"),
+    "region": _("Mean of the region"),
+    "income_group": _("Mean of the income group"),
+}
+# A policy source not weighed otherwise counts once.
+SOURCE_WEIGHT_DEFAULT = 1.0
+CONTEXT_PREFIX = "context."
+
+
 def weight_field_name(code: str) -> str:
     return "weight__" + code.replace(".", "__")
+
+
+def direction_field_name(code: str) -> str:
+    return "direction__" + code.replace(".", "__")
+
+
+def source_weight_field_name(code: str) -> str:
+    return f"source_weight__{code}"
 
 
 def judgement_field_name(first: str, second: str) -> str:
@@ -80,6 +108,78 @@ def setting_form_field(spec: dataclasses.Field, initial: Any) -> forms.Field:
     raise ValueError(f"Setting {spec.name} of kind {kind!r} has no plain input; mark it in_form=False.")
 
 
+class ContextIndicatorRowForm(RowStyleMixin, forms.Form):
+    """One context indicator the profile scores: its weight, its direction and how its value is read."""
+
+    indicator = forms.ChoiceField(label=_("Indicator"))
+    weight = forms.FloatField(label=_("Weight"), min_value=0, max_value=100)
+    direction = forms.ChoiceField(label=_("Counts as"), choices=DIRECTION_CHOICES, initial=BENEFIT)
+    transform = forms.ChoiceField(label=_("Read as"), choices=ContextTransform.choices)
+    max_age_years = forms.IntegerField(
+        label=_("Oldest value (years)"),
+        min_value=0,
+        max_value=LONGEST_CONTEXT_AGE,
+        required=False,
+        help_text=_("Blank: any age."),
+        widget=forms.NumberInput(attrs={"aria-describedby": "rubric-max_age_years"}),
+    )
+    missing = forms.ChoiceField(
+        label=_("A country without a value"), choices=[(code, CONTEXT_MISSING_LABELS[code]) for code in CONTEXT_MISSING]
+    )
+
+    def __init__(self, *args, indicators: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        indicator = self.fields["indicator"]
+        assert isinstance(indicator, forms.ChoiceField)  # noqa: S101 - narrows the type for mypy
+        indicator.choices = [("", "---------"), *indicators]
+
+
+class ExclusionRowForm(RowStyleMixin, forms.Form):
+    """A country staff leave out of the candidate pool, and why."""
+
+    country = forms.ChoiceField(label=_("Country"))
+    reason = forms.CharField(label=_("Reason"), max_length=LONGEST_EXCLUSION_REASON)
+
+    def __init__(self, *args, countries: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        country = self.fields["country"]
+        assert isinstance(country, forms.ChoiceField)  # noqa: S101 - narrows the type for mypy
+        country.choices = [("", "---------"), *countries]
+
+
+class UniqueRowsFormSet(RowFormSet):
+    """Rows kept, each naming a different `key` (an indicator, a country) — a second row for one is an error."""
+
+    key = ""
+    twice_message: Any = ""
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        keys = [row[self.key] for row in self.kept()]
+        if len(keys) != len(set(keys)):
+            raise forms.ValidationError(self.twice_message)
+
+
+class ContextIndicatorFormSetBase(UniqueRowsFormSet):
+    key = "indicator"
+    twice_message = _("Each indicator can be scored once; remove the second row.")
+
+
+class ExclusionFormSetBase(UniqueRowsFormSet):
+    key = "country"
+    twice_message = _("Each country can be excluded once; remove the second row.")
+
+
+ContextIndicatorFormSet = formset_factory(
+    ContextIndicatorRowForm, formset=ContextIndicatorFormSetBase, extra=1, can_delete=True, max_num=50
+)
+ExclusionFormSet = formset_factory(
+    ExclusionRowForm, formset=ExclusionFormSetBase, extra=1, can_delete=True, max_num=300
+)
+
+
 class WeightProfileForm(forms.ModelForm):
     class Meta:
         model = WeightProfile
@@ -97,26 +197,44 @@ class WeightProfileForm(forms.ModelForm):
         weight_method = self.fields["weight_method"]
         assert isinstance(weight_method, forms.ChoiceField)  # noqa: S101 - narrows the type for mypy
         weight_method.choices = [(value, label) for value, label in WeightMethod.choices if value != WeightMethod.EQUAL]
-        source_names = policy_source_names()
+        source_names = self.criterion_names = policy_source_names()
         weights = self.base.criterion_weights or DEFAULT_CRITERION_WEIGHTS
-        # Direct weights cover the profile's context indicators and treaties too; the AHP matrix covers the
-        # built-in groups. A treaty ticked in the submitted form has its weight from the submission.
+        # Direct weights cover the profile's treaties too (context indicators have theirs in their rows); the AHP
+        # matrix covers the built-in groups. A treaty ticked in the submitted form has its weight from the
+        # submission.
         treaties = self.base.treaty_criteria
         if self.is_bound and hasattr(self.data, "getlist"):
             treaties = [code for code in self.data.getlist("treaty_criteria") if code in Treaty.values]
-        self.weight_groups = (
-            *GROUPS,
-            *(f"context.{code}" for code in self.base.context_indicators),
-            *(f"{TREATY_PREFIX}{code}" for code in treaties),
-        )
+        self.weight_groups = (*GROUPS, *(f"{TREATY_PREFIX}{code}" for code in treaties))
+        directions = self.base.criterion_directions
         for code in self.weight_groups:
+            label = GROUP_LABELS.get(code) or criterion_label(code, source_names)
             self.fields[weight_field_name(code)] = forms.FloatField(
-                label=GROUP_LABELS.get(code) or criterion_label(code, source_names),
+                label=label,
                 min_value=0,
                 max_value=100,
                 required=False,
                 initial=weights.get(code, 0),
+                widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
             )
+            if code != HISTORY_STAGE:
+                self.fields[direction_field_name(code)] = forms.ChoiceField(
+                    label=_("%(criterion)s counts as") % {"criterion": label},
+                    choices=DIRECTION_CHOICES,
+                    initial=directions.get(code, BENEFIT),
+                    required=False,
+                    widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+                )
+        self.source_codes = policy_source_codes()
+        for code in self.source_codes:
+            self.fields[source_weight_field_name(code)] = forms.FloatField(
+                label=source_names.get(code, code),
+                min_value=0,
+                max_value=100,
+                required=False,
+                initial=self.base.source_weights.get(code, SOURCE_WEIGHT_DEFAULT),
+            )
+        self.context_rows, self.exclusion_rows = self._row_formsets()
         judgements = self.base.ahp_matrix.get("judgements", {})
         for first, second in PAIRS:
             given = judgements.get(first, {}).get(second, 1)
@@ -132,6 +250,61 @@ class WeightProfileForm(forms.ModelForm):
         self.inconsistent_fields: set[str] = set()
         self.consistency: dict[str, Any] | None = None
         self.settings: ProfileSettings | None = None
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # The weight table's inputs are drawn by hand (`_row_input.html`), so they are marked invalid here.
+        for name in self.errors:
+            if name.startswith(("weight__", "direction__")):
+                self.fields[name].widget.attrs["class"] += " is-invalid"
+
+    def _submitted(self, prefix: str) -> bool:
+        """Whether the submission holds a table of rows; one without (a client posting only some settings) keeps
+        the profile's rows as they are."""
+        return self.is_bound and f"{prefix}-TOTAL_FORMS" in self.data
+
+    def _row_formsets(self) -> tuple[Any, Any]:
+        """The context-indicator and exclusion tables: the submitted rows, or the profile's own to start from."""
+        indicators = [
+            (code, f"{code} — {name}") for code, name in Indicator.objects.order_by("code").values_list("code", "name")
+        ]
+        countries = list(Country.objects.order_by("name").values_list("iso3", "name"))
+        base = self.base
+        context_initial = [
+            {
+                "indicator": code,
+                "weight": base.criterion_weights.get(f"{CONTEXT_PREFIX}{code}", 0),
+                "direction": base.criterion_directions.get(f"{CONTEXT_PREFIX}{code}", BENEFIT),
+                **{"transform": ContextTransform.NONE.value, "max_age_years": None, "missing": "profile"},
+                **base.context_transforms.get(code, {}),
+            }
+            for code in base.context_indicators
+        ]
+        exclusion_initial = [{"country": iso3, "reason": reason} for iso3, reason in base.excluded_countries.items()]
+        context = ContextIndicatorFormSet(
+            self.data if self._submitted("context") else None,
+            prefix="context",
+            initial=None if self.is_bound else context_initial,
+            form_kwargs={"indicators": indicators},
+        )
+        exclusions = ExclusionFormSet(
+            self.data if self._submitted("excluded") else None,
+            prefix="excluded",
+            initial=None if self.is_bound else exclusion_initial,
+            form_kwargs={"countries": countries},
+        )
+        return context, exclusions
+
+    def direction_fields(self) -> dict[str, forms.BoundField]:
+        return {code: self[direction_field_name(code)] for code in self.weight_groups if code != HISTORY_STAGE}
+
+    def weight_rows(self) -> list[tuple[forms.BoundField, forms.BoundField | None]]:
+        """Each criterion group's weight input and its direction input (history.stage's is the ladder setting)."""
+        directions = self.direction_fields()
+        return [(self[weight_field_name(code)], directions.get(code)) for code in self.weight_groups]
+
+    def source_weight_fields(self) -> list[forms.BoundField]:
+        return [self[source_weight_field_name(code)] for code in self.source_codes]
 
     def setting_fields(self, group: str) -> list[forms.BoundField]:
         """The plain setting inputs of one group (Group.METHOD, Group.POOL, …), in ProfileSettings' order."""
@@ -186,6 +359,10 @@ class WeightProfileForm(forms.ModelForm):
         consistency: dict[str, Any] = {
             "ratio": result.consistency_ratio,
             "weights": dict(zip(GROUPS, result.weights.tolist(), strict=True)),
+            "labelled": [
+                (GROUP_LABELS.get(code) or criterion_label(code, self.criterion_names), weight)
+                for code, weight in zip(GROUPS, result.weights.tolist(), strict=True)
+            ],
             "worst": worst,
         }
         self.consistency = consistency
@@ -203,9 +380,47 @@ class WeightProfileForm(forms.ModelForm):
                 self.add_error(spec.name, error)
         return values
 
+    def _row_settings(self, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, float]]:
+        """The settings the rows and the direction and source inputs give, with the context criteria's weights."""
+        base = self.base
+        values: dict[str, Any] = {
+            "source_weights": {
+                code: weight
+                for code in self.source_codes
+                if (weight := data.get(source_weight_field_name(code))) is not None and weight != SOURCE_WEIGHT_DEFAULT
+            }
+        }
+        # Directions set on single policy sources have no input; they stay as the profile has them.
+        directions = {code: way for code, way in base.criterion_directions.items() if code.startswith(f"{POLICY}.")}
+        directions |= {code: COST for code, field in self.direction_fields().items() if data.get(field.name) == COST}
+        if self.context_rows.is_bound:
+            rows = self.context_rows.kept()
+            values["context_indicators"] = [row["indicator"] for row in rows]
+            values["context_transforms"] = {
+                row["indicator"]: {key: row[key] for key in ("transform", "max_age_years", "missing")} for row in rows
+            }
+            context_weights = {f"{CONTEXT_PREFIX}{row['indicator']}": row["weight"] for row in rows}
+            directions |= {f"{CONTEXT_PREFIX}{row['indicator']}": COST for row in rows if row["direction"] == COST}
+        else:
+            context_weights = {
+                code: weight for code, weight in base.criterion_weights.items() if code.startswith(CONTEXT_PREFIX)
+            }
+            directions |= {
+                code: way for code, way in base.criterion_directions.items() if code.startswith(CONTEXT_PREFIX)
+            }
+        values["criterion_directions"] = directions
+        if self.exclusion_rows.is_bound:
+            values["excluded_countries"] = {row["country"]: row["reason"] for row in self.exclusion_rows.kept()}
+        return values, context_weights
+
     def clean(self):
         data = super().clean() or {}
         values = self._clean_settings(data)
+        if not all(rows.is_valid() for rows in (self.context_rows, self.exclusion_rows) if rows.is_bound):
+            self.add_error(None, _("Correct the rows marked in the tables below."))
+            return data
+        row_values, context_weights = self._row_settings(data)
+        values |= row_values
         method = data.get("weight_method")
         try:
             if method == WeightMethod.AHP:
@@ -217,7 +432,7 @@ class WeightProfileForm(forms.ModelForm):
             else:
                 values["criterion_weights"] = {
                     code: data.get(weight_field_name(code)) or 0.0 for code in self.weight_groups
-                }
+                } | context_weights
                 values["ahp_matrix"] = {}
             if self.errors:
                 return data
@@ -230,8 +445,14 @@ class WeightProfileForm(forms.ModelForm):
         except ScoringError as error:
             if error.field == "criterion_weights":
                 self.add_error(weight_field_name(GROUPS[0]), error.message)
+            elif error.field == "source_weights" and self.source_codes:
+                self.add_error(source_weight_field_name(self.source_codes[0]), error.message)
             else:
                 self.add_error(None, error.message)
+        except ValidationError as error:
+            # A row's value the setting refuses though its input took it: shown over the form, naming the setting.
+            for name, messages in error.message_dict.items():
+                self.add_error(None, [f"{name}: {message}" for message in messages])
         return data
 
     def profile_settings(self) -> ProfileSettings:

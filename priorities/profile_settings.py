@@ -136,6 +136,7 @@ class Kind:
     MATRIX = "matrix"  # an AHP pairwise matrix: {"criteria": [codes], "judgements": {code: {code: number}}}
     CODES = "codes"  # a list of codes (countries, indicators; with `choices`, one of those)
     CONTEXT = "context"  # indicator code → {"transform": ContextTransform, "max_age_years": whole number or null}
+    EXCLUSIONS = "exclusions"  # country code → the reason staff gave for leaving it out
 
 
 class Group:
@@ -467,12 +468,15 @@ class ProfileSettings:
         label=_("parties to these treaties only"),
         help_text=_("Only countries party to every treaty ticked are ranked (WIPO Lex)."),
     )
-    excluded_countries: list = setting(
-        [],
-        kind=Kind.CODES,
+    excluded_countries: dict = setting(
+        {},
+        kind=Kind.EXCLUSIONS,
         group=Group.POOL,
         label=_("excluded countries"),
-        help_text=_("ISO 3166-1 alpha-3 codes left out of the candidate pool."),
+        help_text=_(
+            "ISO 3166-1 alpha-3 code → the reason staff leave the country out of the candidate pool, shown wherever "
+            "the country's status is."
+        ),
         in_form=False,
     )
     auto_publish: bool = setting(
@@ -635,6 +639,8 @@ def clean_value(spec: dataclasses.Field, value: Any) -> Any:
         return sorted(set(value))
     if kind == Kind.CONTEXT:
         return {code: _clean_context(code, options) for code, options in _code_map(value).items()}
+    if kind == Kind.EXCLUSIONS:
+        return _clean_exclusions(value)
     raise ValueError(f"Setting {spec.name} has an unknown kind {kind!r}.")
 
 
@@ -662,6 +668,25 @@ def _clean_context(code: str, options: Any) -> dict[str, Any]:
             )
         age = int(number)
     return {"transform": str(transform), "max_age_years": age, "missing": str(missing)}
+
+
+# A reason is a sentence or two; more belongs in a report.
+LONGEST_EXCLUSION_REASON = 300
+
+
+def _clean_exclusions(value: Any) -> dict[str, str]:
+    """Country code → reason; a plain list of codes (as profiles stored them before reasons) has empty reasons."""
+    if isinstance(value, list | tuple) and all(isinstance(code, str) and code for code in value):
+        value = dict.fromkeys(value, "")
+    reasons = {}
+    for code, reason in sorted(_code_map(value).items()):
+        if not isinstance(reason, str):
+            raise ValidationError(_("%(code)s: give the reason as text.") % {"code": code})
+        if len(reason) > LONGEST_EXCLUSION_REASON:
+            message = _("%(code)s: keep the reason to %(limit)d characters.")
+            raise ValidationError(message % {"code": code, "limit": LONGEST_EXCLUSION_REASON})
+        reasons[code] = reason.strip()
+    return reasons
 
 
 def _clean_matrix(value: Any) -> dict[str, Any]:

@@ -53,6 +53,8 @@ def setting_serializer_field(spec: dataclasses.Field) -> serializers.Field:
         return serializers.ListField(child=serializers.CharField(), **common)
     if kind == Kind.CONTEXT:
         return serializers.DictField(child=ContextOptionsSerializer(), **common)
+    if kind == Kind.EXCLUSIONS:
+        return serializers.DictField(child=serializers.CharField(allow_blank=True), **common)
     return serializers.JSONField(**common)
 
 

@@ -16,7 +16,7 @@ from ..services.profiles import default_profile
 from ..tables import STRONG_EVIDENCE, THIN_EVIDENCE
 
 # Settings without an input of their own on the profile page, shown only when they hold something.
-MAPPINGS = (Kind.MATRIX, Kind.DIRECTIONS, Kind.CODES, Kind.CONTEXT)
+MAPPINGS = (Kind.MATRIX, Kind.DIRECTIONS, Kind.CODES, Kind.CONTEXT, Kind.EXCLUSIONS)
 
 
 def _shown_item(item) -> str:

@@ -3,6 +3,7 @@ maximum age — and the baseline's documented set of four."""
 
 import datetime
 import math
+import re
 
 import numpy as np
 import pytest
@@ -145,22 +146,58 @@ def test_every_ranked_country_has_a_full_interval_when_a_context_value_is_missin
 
 
 def test_staff_weigh_the_profiles_context_indicators_on_its_page_and_keep_them(client, staff_user):
-    from tests.priorities.test_pages import profile_post
+    from tests.priorities.test_pages import profile_post, rows_post
 
     client.force_login(staff_user)
     profile = default_profile()
     page = client.get(f"/profiles/{profile.slug}/").content.decode()
-    assert 'name="weight__context__IP__PAT__RESD"' in page
-    assert "Context: Patent applications, residents" in page
-    posted = profile_post(name=profile.name, slug=profile.slug, save="1", weight__context__GE__EST="0.05")
+    assert 'name="context-TOTAL_FORMS" value="5"' in page  # the four indicators and a blank row
+    assert '<option value="IP.PAT.RESD" selected>IP.PAT.RESD — Patent applications, residents</option>' in page
+    rows = [
+        {"indicator": "GE.EST", "weight": "0.05", "direction": "benefit", "transform": "none", "missing": "profile"},
+        {
+            "indicator": "NY.GDP.PCAP.CD",
+            "weight": "0.1",
+            "direction": "cost",
+            "transform": "log",
+            "max_age_years": "5",
+            "missing": "region",
+        },
+    ]
+    posted = profile_post(name=profile.name, slug=profile.slug, save="1") | rows_post("context", rows)
     assert client.post(f"/profiles/{profile.slug}/", posted).status_code == 302
     profile.refresh_from_db()
     config = profile.config
-    assert config.context_indicators == ["GB.XPD.RSDV.GD.ZS", "GE.EST", "IP.PAT.RESD", "IT.NET.USER.ZS"]
-    assert config.context_transforms["IP.PAT.RESD"]["transform"] == "per_capita"
+    # The rows are the profile's context indicators now: two kept, the rest gone with their weights.
+    assert config.context_indicators == ["GE.EST", "NY.GDP.PCAP.CD"]
+    assert config.context_transforms["NY.GDP.PCAP.CD"] == {"transform": "log", "max_age_years": 5, "missing": "region"}
     assert config.criterion_weights["context.GE.EST"] == 0.05
-    # A context weight the form did not post counts as 0, as for any other criterion.
-    assert config.criterion_weights["context.IT.NET.USER.ZS"] == 0.0
+    assert config.criterion_weights["context.NY.GDP.PCAP.CD"] == 0.1
+    assert "context.IP.PAT.RESD" not in config.criterion_weights
+    assert config.criterion_directions["context.NY.GDP.PCAP.CD"] == "cost"
+    assert "context.GE.EST" not in config.criterion_directions
+
+
+def test_a_context_row_with_a_bad_value_or_a_second_row_for_an_indicator_changes_nothing(client, staff_user):
+    from tests.priorities.test_pages import profile_post, rows_post
+
+    client.force_login(staff_user)
+    profile = default_profile()
+    before = (profile.version, profile.config)
+    row = {"indicator": "GE.EST", "weight": "0.05", "direction": "benefit", "transform": "none", "missing": "none"}
+    bad_age = profile_post(name=profile.name, slug=profile.slug) | rows_post("context", [row | {"max_age_years": "99"}])
+    response = client.post(f"/profiles/{profile.slug}/", bad_age)
+    assert response.status_code == 400
+    age_input = re.search(r'<input[^>]*name="context-0-max_age_years"[^>]*>', response.content.decode())
+    assert age_input and 'value="99"' in age_input[0] and "is-invalid" in age_input[0]
+    twice = profile_post(name=profile.name, slug=profile.slug) | rows_post("context", [row, row])
+    response = client.post(f"/profiles/{profile.slug}/", twice)
+    assert response.status_code == 400
+    assert "Each indicator can be scored once" in response.content.decode()
+    unknown = profile_post(name=profile.name, slug=profile.slug) | rows_post("context", [row | {"indicator": "NOPE"}])
+    assert client.post(f"/profiles/{profile.slug}/", unknown).status_code == 400
+    profile.refresh_from_db()
+    assert (profile.version, profile.config) == before
 
 
 @pytest.mark.parametrize(("missing", "imputation", "filled"), [("region", "none", True), ("none", "region", False)])

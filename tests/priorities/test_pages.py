@@ -419,6 +419,14 @@ def profile_post(**changes) -> dict:
     return data
 
 
+def rows_post(prefix: str, rows: list[dict]) -> dict:
+    """A table of rows as the profile page posts it: the management form and each row's inputs."""
+    data = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": "0"}
+    for index, row in enumerate(rows):
+        data |= {f"{prefix}-{index}-{name}": value for name, value in row.items()}
+    return data
+
+
 def consistent_ahp() -> dict:
     return dict.fromkeys(ahp_field_names(), "1")
 

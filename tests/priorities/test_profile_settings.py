@@ -57,9 +57,16 @@ def test_a_setting_written_once_appears_in_the_form_the_api_the_snapshot_and_the
 
 
 def test_settings_round_trip_through_json():
-    settings = ProfileSettings().replace(top_k_areas=5, excluded_countries=["VNM", "KEN", "VNM"])
+    settings = ProfileSettings().replace(top_k_areas=5, excluded_countries={"VNM": " Covered by JICA ", "KEN": ""})
     assert ProfileSettings.from_json(settings.to_json()) == settings
-    assert settings.excluded_countries == ["KEN", "VNM"]
+    assert settings.excluded_countries == {"KEN": "", "VNM": "Covered by JICA"}
+
+
+def test_exclusions_stored_as_a_plain_list_read_with_empty_reasons():
+    assert ProfileSettings.from_json({"excluded_countries": ["VNM", "KEN"]}).excluded_countries == {
+        "KEN": "",
+        "VNM": "",
+    }
 
 
 @pytest.mark.parametrize(
@@ -75,7 +82,9 @@ def test_settings_round_trip_through_json():
         ({"criterion_weights": {"field.need": 1e13}}, "criterion_weights", "at most 1e+12"),
         ({"criterion_directions": {"field.need": "up"}}, "criterion_directions", "benefit"),
         ({"ahp_matrix": {"criteria": ["policy"], "judgements": {"policy": {"field.need": 12}}}}, "ahp_matrix", "1/9"),
-        ({"excluded_countries": "VNM"}, "excluded_countries", "list of codes"),
+        ({"excluded_countries": "VNM"}, "excluded_countries", "object from codes"),
+        ({"excluded_countries": {"VNM": 3}}, "excluded_countries", "reason as text"),
+        ({"excluded_countries": {"VNM": "x" * 301}}, "excluded_countries", "300 characters"),
         ({"sensitivity_samples": 500}, "sensitivity_samples", "power of two"),
         ({"popularity": 1}, "popularity", "Unknown setting"),
     ],

@@ -99,12 +99,15 @@ def test_countries_without_field_evidence_are_listed_as_insufficient_with_what_i
 
 @pytest.mark.django_db
 def test_candidate_pool_lists_excluded_countries_with_the_reason(demo):
-    profile = WeightProfileFactory(oda_eligible_only=True, excluded_countries=["VNM"])
+    profile = WeightProfileFactory(
+        oda_eligible_only=True, excluded_countries={"VNM": "Served by JICA's project", "KEN": ""}
+    )
     run = run_now(profile)
     reasons = {entry["iso3"]: entry["reason"] for entry in run.excluded}
     assert reasons["JPN"] == "Not on the OECD-DAC list of ODA recipients"
-    assert reasons["VNM"] == "Excluded by the weight profile"
-    assert not run.results.filter(country__in=["JPN", "VNM"]).exists()
+    assert reasons["VNM"] == "Excluded by the weight profile: Served by JICA's project"
+    assert reasons["KEN"] == "Excluded by the weight profile"
+    assert not run.results.filter(country__in=["JPN", "VNM", "KEN"]).exists()
 
 
 @pytest.mark.django_db
