@@ -3,13 +3,14 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from .models import Country, IncomeGroup, Indicator, IndicatorValue, OdaCategory, Treaty
+from .models import REGION_NAMES, Country, IncomeGroup, Indicator, IndicatorValue, OdaCategory, Treaty
 
 M49_REGIONS = ["Africa", "Americas", "Asia", "Europe", "Oceania"]
+REGION_CHOICES = [(name, REGION_NAMES[name]) for name in M49_REGIONS]
 
 
 class CountryFilterSet(django_filters.FilterSet):
-    region = django_filters.ChoiceFilter(choices=[(name, name) for name in M49_REGIONS], label=_("Region"))
+    region = django_filters.ChoiceFilter(choices=REGION_CHOICES, label=_("Region"))
     income_group = django_filters.ChoiceFilter(
         choices=[(value, label) for value, label in IncomeGroup.choices if value], label=_("Income group")
     )

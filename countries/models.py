@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hipoc.i18n import LocalName
+
 from .querysets import CountryQuerySet
 
 
@@ -32,7 +34,39 @@ class OdaCategory(models.TextChoices):
     NOT_ELIGIBLE = "NOT_ELIGIBLE", _("Not an ODA recipient")
 
 
-class Country(models.Model):
+# UN M49 regions and sub-regions as the reference data names them, in the reader's language.
+REGION_NAMES = {
+    "Africa": _("Africa"),
+    "Americas": _("Americas"),
+    "Asia": _("Asia"),
+    "Europe": _("Europe"),
+    "Oceania": _("Oceania"),
+    "Australia and New Zealand": _("Australia and New Zealand"),
+    "Central Asia": _("Central Asia"),
+    "Eastern Asia": _("Eastern Asia"),
+    "Eastern Europe": _("Eastern Europe"),
+    "Latin America and the Caribbean": _("Latin America and the Caribbean"),
+    "Melanesia": _("Melanesia"),
+    "Micronesia": _("Micronesia"),
+    "Northern Africa": _("Northern Africa"),
+    "Northern America": _("Northern America"),
+    "Northern Europe": _("Northern Europe"),
+    "Polynesia": _("Polynesia"),
+    "South-eastern Asia": _("South-eastern Asia"),
+    "Southern Asia": _("Southern Asia"),
+    "Southern Europe": _("Southern Europe"),
+    "Sub-Saharan Africa": _("Sub-Saharan Africa"),
+    "Western Asia": _("Western Asia"),
+    "Western Europe": _("Western Europe"),
+}
+
+
+def region_label(name: str) -> str:
+    """A region's or sub-region's name in the reader's language (as stored when it has no translation)."""
+    return str(REGION_NAMES.get(name, name))
+
+
+class Country(LocalName, models.Model):
     """An ISO 3166-1 country or area, keyed by its alpha-3 code, with the classifications HIPOC ranks by."""
 
     OdaCategory = OdaCategory
@@ -40,6 +74,9 @@ class Country(models.Model):
     iso3 = models.CharField(_("ISO 3166-1 alpha-3"), max_length=3, primary_key=True)
     iso2 = models.CharField(_("ISO 3166-1 alpha-2"), max_length=2, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    name_ja = models.CharField(
+        _("name in Japanese"), max_length=100, blank=True, help_text=_("From pycountry's Japanese ISO 3166-1 names.")
+    )
     un_m49 = models.CharField(_("UN M49 code"), max_length=3, blank=True)
     region = models.CharField(_("UN M49 region"), max_length=40, blank=True, db_index=True)
     subregion = models.CharField(_("UN M49 sub-region"), max_length=60, blank=True)
@@ -86,7 +123,15 @@ class Country(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.iso3})"
+        return f"{self.local_name} ({self.iso3})"
+
+    @property
+    def region_label(self) -> str:
+        return region_label(self.region)
+
+    @property
+    def subregion_label(self) -> str:
+        return region_label(self.subregion)
 
     @property
     def is_oda_eligible(self) -> bool:

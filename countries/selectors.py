@@ -38,7 +38,15 @@ def latest_values(indicator: Indicator) -> list[LatestValue]:
         IndicatorValue.objects.filter(indicator=indicator)
         .select_related("country")
         .order_by("country_id", "-year")
-        .only("year", "value", "country__iso3", "country__name", "country__region", "country__income_group")
+        .only(
+            "year",
+            "value",
+            "country__iso3",
+            "country__name",
+            "country__name_ja",
+            "country__region",
+            "country__income_group",
+        )
     )
     latest: dict[str, IndicatorValue] = {}
     for row in rows:

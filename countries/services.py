@@ -5,6 +5,7 @@ import csv
 import dataclasses
 import datetime
 import functools
+import gettext
 import hashlib
 import math
 import re
@@ -39,6 +40,7 @@ CLASSIFICATIONS_FILE = DATA_DIR / "country_classifications.csv"
 GROUPS_FILE = DATA_DIR / "country_groups.csv"
 TREATIES_FILE = DATA_DIR / "ip_treaties.csv"
 IP_OFFICES_FILE = DATA_DIR / "ip_offices.csv"
+JAPANESE_NAMES_FILE = DATA_DIR / "country_names_ja.csv"
 
 # country_converter names one continent differently from UN M49.
 COCO_CONTINENT_TO_M49_REGION = {"America": "Americas"}
@@ -46,6 +48,7 @@ COCO_CONTINENT_TO_M49_REGION = {"America": "Americas"}
 CLASSIFICATION_FIELDS = [
     "iso2",
     "name",
+    "name_ja",
     "un_m49",
     "region",
     "subregion",
@@ -77,6 +80,20 @@ def _regions_from_country_converter(iso3: str) -> tuple[str, str]:
     return COCO_CONTINENT_TO_M49_REGION.get(region, region), subregion
 
 
+def _japanese_names() -> dict[str, str]:
+    """ISO 3166-1 alpha-3 → Japanese name: pycountry's translations of the ISO names (iso-codes), with the
+    shipped corrections in `country_names_ja.csv`."""
+    catalogue = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ja"], fallback=True)
+    names = {}
+    for entry in pycountry.countries:
+        translated = catalogue.gettext(entry.name)
+        if translated != entry.name:
+            names[entry.alpha_3] = translated
+    with JAPANESE_NAMES_FILE.open(encoding="utf-8", newline="") as handle:
+        names |= {row["iso3"]: row["name_ja"] for row in csv.DictReader(handle)}
+    return names
+
+
 @transaction.atomic
 def countries_load_reference_data() -> LoadReport:
     """Create or update every ISO 3166-1 country with its classifications.
@@ -85,6 +102,7 @@ def countries_load_reference_data() -> LoadReport:
     office and WIPO membership are left to `ip_facts_load_reference_data`.
     """
     rows = _classification_rows()
+    japanese = _japanese_names()
     existing = set(Country.objects.values_list("iso3", flat=True))
     countries = []
     for entry in pycountry.countries:
@@ -97,6 +115,7 @@ def countries_load_reference_data() -> LoadReport:
                 iso3=entry.alpha_3,
                 iso2=entry.alpha_2,
                 name=row.get("name") or entry.name,
+                name_ja=japanese.get(entry.alpha_3, ""),
                 un_m49=row.get("un_m49", ""),
                 region=row.get("un_region", ""),
                 subregion=row.get("un_subregion", ""),

@@ -20,7 +20,7 @@ class ProfileChoiceField(forms.ModelChoiceField):
     widget = OptionalSelect
 
     def label_from_instance(self, obj: WeightProfile) -> str:
-        return _("%(name)s (default)") % {"name": obj.name} if obj.is_default else obj.name
+        return _("%(name)s (default)") % {"name": obj.local_name} if obj.is_default else obj.local_name
 
 
 class RankingViewForm(forms.Form):

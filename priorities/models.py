@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from countries.models import Country, CountryGroup
+from hipoc.i18n import LocalName, in_japanese
 from programs.models import CooperationArea
 
 from .profile_settings import (
@@ -24,12 +25,17 @@ def default_settings_json() -> dict:
     return ProfileSettings().to_json()
 
 
-class PolicySource(models.Model):
+class PolicySource(LocalName, models.Model):
     """One of the policies the JPO framework names, e.g. the SDGs or the Development Cooperation Charter."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_ja = models.CharField(_("name in Japanese"), max_length=200, blank=True)
     official_title = models.CharField(_("official title"), max_length=300, blank=True)
+    official_title_ja = models.CharField(
+        _("official Japanese title"), max_length=300, blank=True, help_text=_("As the issuing body publishes it.")
+    )
+    title_ja_source = models.URLField(_("source of the Japanese title"), max_length=500, blank=True)
     issuer = models.CharField(_("issuer"), max_length=200, blank=True)
     issued = models.CharField(_("date"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), blank=True)
@@ -42,7 +48,11 @@ class PolicySource(models.Model):
         ordering = ["position", "code"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
+
+    @property
+    def local_official_title(self) -> str:
+        return self.official_title_ja if self.official_title_ja and in_japanese() else self.official_title
 
 
 class PolicyPriority(models.Model):
@@ -105,7 +115,7 @@ class PolicyPriorityArea(models.Model):
         return f"{self.priority.code} → {self.area.code} ({self.relevance:g})"
 
 
-class WeightProfile(models.Model):
+class WeightProfile(LocalName, models.Model):
     """A named, versioned way of weighing the criteria and policy sources, with its candidate-pool rules."""
 
     WeightMethod = WeightMethod
@@ -117,7 +127,9 @@ class WeightProfile(models.Model):
 
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_ja = models.CharField(_("name in Japanese"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_ja = models.TextField(_("description in Japanese"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     is_default = models.BooleanField(_("default profile"), default=False)
     settings = models.JSONField(
@@ -145,7 +157,11 @@ class WeightProfile(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} (v{self.version})"
+        return f"{self.local_name} (v{self.version})"
+
+    @property
+    def local_description(self) -> str:
+        return self.description_ja if self.description_ja and in_japanese() else self.description
 
     def clean(self) -> None:
         try:

@@ -183,8 +183,11 @@ ExclusionFormSet = formset_factory(
 class WeightProfileForm(forms.ModelForm):
     class Meta:
         model = WeightProfile
-        fields = ["name", "slug", "description"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        fields = ["name", "slug", "description", "name_ja", "description_ja"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "description_ja": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, base: ProfileSettings | None = None, **kwargs) -> None:
         """`base` holds the settings the form does not show; by default the instance's (or the defaults)."""
@@ -463,7 +466,13 @@ class WeightProfileForm(forms.ModelForm):
 
     def identity(self) -> ProfileIdentity:
         data = self.cleaned_data
-        return ProfileIdentity(name=data["name"], slug=data["slug"], description=data.get("description", ""))
+        return ProfileIdentity(
+            name=data["name"],
+            slug=data["slug"],
+            description=data.get("description", ""),
+            name_ja=data.get("name_ja", ""),
+            description_ja=data.get("description_ja", ""),
+        )
 
 
 def closest_choice(value: float) -> str:

@@ -87,6 +87,8 @@ def criterion_label(code: str, source_names: Mapping[str, str]) -> str:
     """A criterion's name for people: the evidence it stands for, or the policy source or indicator it reads."""
     if code in CRITERION_LABELS:
         return str(CRITERION_LABELS[code])
+    if code == POLICY:
+        return _("Policy alignment (all sources)")
     kind, _separator, name = code.partition(".")
     if kind == POLICY:
         return _("Policy: %(source)s") % {"source": source_names.get(name, name)}

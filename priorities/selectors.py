@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from countries.models import Country, Indicator
 from hipoc.cache import cache_is_shared, current_generation, new_generation
+from hipoc.i18n import in_japanese, local_name_expression
 from programs.models import CooperationArea, CooperationProgram, MissionReport, ProgramStatus, StakeholderNeed
 
 from .criteria import CONTEXT_PREFIX, exclusion_reason, need_counts
@@ -155,11 +156,15 @@ def insufficient_data(run: RankingRun, countries: QuerySet[Country] | None = Non
 
 def excluded_by_reason(run: RankingRun, countries: QuerySet[Country] | None = None) -> list[dict[str, Any]]:
     """The countries the run's candidate pool left out, grouped by the rule that left them out, largest group first;
-    read from the run itself (no query), or one query to keep only the countries filtered."""
+    read from the run itself (no query), or one query to keep only the countries filtered; on Japanese pages one more
+    for the countries' Japanese names (the run records the English ones)."""
     entries = run.excluded or []
     if countries is not None:
         shown = set(countries.values_list("iso3", flat=True))
         entries = [entry for entry in entries if entry["iso3"] in shown]
+    if entries and in_japanese():
+        japanese = dict(Country.objects.exclude(name_ja="").values_list("iso3", "name_ja"))
+        entries = [{**entry, "name": japanese.get(entry["iso3"], entry["name"])} for entry in entries]
     groups: dict[str, list[dict[str, str]]] = {}
     for entry in sorted(entries, key=lambda entry: entry["name"]):
         groups.setdefault(exclusion_reason(entry), []).append(entry)
@@ -192,12 +197,16 @@ def policy_source_codes() -> list[str]:
 
 
 def policy_source_names() -> dict[str, str]:
-    """Policy source code → name, and `context.<indicator>` → the indicator's name, for criterion labels; in one
-    query."""
+    """Policy source code → name in the reader's language, and `context.<indicator>` → the indicator's name, for
+    criterion labels; in one query."""
     indicators = (
-        Indicator.objects.order_by().annotate(key=Concat(Value(CONTEXT_PREFIX), "code")).values_list("key", "name")
+        Indicator.objects.order_by()
+        .annotate(key=Concat(Value(CONTEXT_PREFIX), "code"), name_ja=Value(""))
+        .values_list("key", "name", "name_ja")
     )
-    return dict(PolicySource.objects.order_by().values_list("code", "name").union(indicators, all=True))
+    rows = PolicySource.objects.order_by().values_list("code", "name", "name_ja").union(indicators, all=True)
+    japanese = in_japanese()
+    return {code: name_ja if japanese and name_ja else name for code, name, name_ja in rows}
 
 
 def policy_priorities_naming(country: Country) -> QuerySet[PolicyPriority]:
@@ -241,8 +250,9 @@ def rank_changes(first: RankingRun, second: RankingRun) -> dict[str, Any]:
     the top ten, the biggest movers, then who became ranked or unranked; countries unranked in both are only
     counted. With Spearman's rho over the countries both runs ranked."""
     ranks: dict[str, dict] = {}
-    for run_id, iso3, name, rank in RankingResult.objects.filter(run__in=[first, second]).values_list(
-        "run_id", "country_id", "country__name", "rank"
+    results = RankingResult.objects.filter(run__in=[first, second])
+    for run_id, iso3, name, rank in results.annotate(country_name=local_name_expression("country__name")).values_list(
+        "run_id", "country_id", "country_name", "rank"
     ):
         ranks.setdefault(iso3, {"iso3": iso3, "name": name, "first": None, "second": None})
         ranks[iso3]["first" if run_id == first.pk else "second"] = rank
@@ -497,7 +507,7 @@ def why_this_rank(run: RankingRun, result: RankingResult, source_names: Mapping[
         low, high = row.rank_p05 or row.rank, row.rank_p95 or row.rank
         forest.append(
             {
-                "name": row.country.name,
+                "name": row.country.local_name,
                 "rank": row.rank,
                 "low": low,
                 "high": high,

@@ -6,6 +6,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from countries.models import region_label
 from programs.models import Stage
 
 
@@ -127,7 +128,7 @@ class RankingTable(tables.Table):
     def render_country(self, record, value):
         url = reverse("country-detail", args=[value.iso3])
         return format_html(
-            '<a href="{}">{}</a> <span class="text-body-secondary small">{}</span>', url, value.name, value.iso3
+            '<a href="{}">{}</a> <span class="text-body-secondary small">{}</span>', url, value.local_name, value.iso3
         )
 
     def render_score(self, value):
@@ -150,14 +151,15 @@ class RankingTable(tables.Table):
 
     def render_top_areas(self, record):
         codes = self.top_area_codes(record) if self.top_area_codes else getattr(record, "top_areas", [])[:3]
-        return format_html_join(
-            " ",
-            '<a class="badge text-bg-secondary text-decoration-none" href="{}">{}</a>',
-            ((reverse("area-detail", args=[code]), self.areas[code].name) for code in codes if code in self.areas),
-        )
+        areas = [self.areas[code] for code in codes if code in self.areas]
+        links = [(reverse("area-detail", args=[area.code]), area.local_name) for area in areas]
+        return format_html_join(" ", '<a class="badge text-bg-secondary text-decoration-none" href="{}">{}</a>', links)
 
     def render_stage(self, value):
         return Stage(value).label
+
+    def render_region(self, value):
+        return region_label(value)
 
     def render_income_group(self, record):
         return record.country.get_income_group_display()

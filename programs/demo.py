@@ -37,8 +37,23 @@ from .models import (
 )
 
 BATCH_SIZE = 2000
-# Regions JPO cooperation has concentrated on are drawn more often.
-REGION_WEIGHTS = {"Asia": 3.0, "Africa": 2.0, "Americas": 1.5, "Oceania": 1.0, "Europe": 0.5}
+# Where an IP office's cooperation usually concentrates — ASEAN, South Asia, Africa, Latin America: countries
+# there are drawn more often, and their reports, needs and programs come more often too.
+SUBREGION_FOCUS = {
+    "South-eastern Asia": 5.0,
+    "Southern Asia": 4.0,
+    "Sub-Saharan Africa": 2.0,
+    "Northern Africa": 1.5,
+    "Latin America and the Caribbean": 2.0,
+}
+OTHER_FOCUS = 0.4
+# Large partners with long-standing JPO cooperation: in every demo with room for them, with twice the evidence.
+CORE_PARTNERS = ("IDN", "VNM", "IND", "THA", "PHL", "MYS", "KHM", "LAO", "MMR", "BGD", "BRA", "KEN")
+# How long a country takes from one rung of the independence ladder to the next, in days.
+FIRST_PROGRAM_AGO = (2200, 4000)
+RUNG_TO_RUNG = {Stage.WIDER_STAKEHOLDERS: (900, 1800), Stage.SOUTH_SOUTH: (700, 1400)}
+# The maturity a country needs before it climbs to a rung.
+RUNG_MATURITY = {Stage.WIDER_STAKEHOLDERS: 0.45, Stage.SOUTH_SOUTH: 0.7}
 SYNTHETIC_EXPERTS = (
     ("jpo-expert-1", "JPO", "Aiko Tanaka"),
     ("jpo-expert-2", "JPO", "Kenji Sato"),
@@ -64,11 +79,14 @@ class DemoSize:
 
 @dataclass
 class CountryProfile:
-    """The hidden truth the synthetic evidence is drawn around."""
+    """The hidden truth the synthetic evidence is drawn around: how mature the IP system is, what each area needs,
+    how much of the evidence is about it, and when it reached each rung of the ladder."""
 
     country: Country
     maturity: float
     need_by_area: dict[int, float] = field(default_factory=dict)
+    focus: float = 1.0
+    rungs: dict[Stage, date] = field(default_factory=dict)
 
 
 def _clip_rating(value: float) -> int:
@@ -87,28 +105,50 @@ def _clear_evidence() -> None:
     CooperationProgram.objects.all().delete()
 
 
+def _focus(country: Country) -> float:
+    return SUBREGION_FOCUS.get(country.subregion, OTHER_FOCUS) * (2.0 if country.iso3 in CORE_PARTNERS else 1.0)
+
+
 def _pick_countries(rng: random.Random, count: int) -> list[Country]:
-    candidates = list(Country.objects.oda_eligible().exclude(region="").order_by("iso3"))
+    """The core partners, then others from the real candidate pool (ODA recipients, high-income ones aside),
+    drawn by focus."""
+    candidates = list(Country.objects.oda_eligible().exclude(region="").exclude(income_group="H").order_by("iso3"))
     if count > len(candidates):
         # Benchmarks ask for more countries than receive ODA: widen to every country with a region.
         candidates = list(Country.objects.exclude(region="").order_by("iso3"))
     count = min(count, len(candidates))
-    chosen: list[Country] = []
-    pool = candidates[:]
+    chosen = [country for country in candidates if country.iso3 in CORE_PARTNERS][:count]
+    pool = [country for country in candidates if country not in chosen]
     while len(chosen) < count:
-        weights = [REGION_WEIGHTS.get(country.region, 1.0) for country in pool]
-        country = rng.choices(pool, weights=weights)[0]
+        country = rng.choices(pool, weights=[_focus(country) for country in pool])[0]
         pool.remove(country)
         chosen.append(country)
     return sorted(chosen, key=lambda country: country.iso3)
 
 
-def _profiles(rng: random.Random, countries: list[Country], areas: list[CooperationArea]) -> list[CountryProfile]:
+def _rungs(rng: random.Random, maturity: float, as_of: date) -> dict[Stage, date]:
+    """When the country reached each rung of the ladder: always the first, the next ones in order, each some years
+    after the one below and only as far as its maturity carries it."""
+    reached = {Stage.IP_OFFICE: as_of - timedelta(days=rng.randint(*FIRST_PROGRAM_AGO))}
+    below = reached[Stage.IP_OFFICE]
+    for stage in (Stage.WIDER_STAKEHOLDERS, Stage.SOUTH_SOUTH):
+        when = below + timedelta(days=rng.randint(*RUNG_TO_RUNG[stage]))
+        if maturity < RUNG_MATURITY[stage] or when >= as_of - timedelta(days=90):
+            break
+        reached[stage] = below = when
+    return reached
+
+
+def _profiles(
+    rng: random.Random, countries: list[Country], areas: list[CooperationArea], as_of: date
+) -> list[CountryProfile]:
     income_maturity = {"L": 0.15, "LM": 0.4, "UM": 0.65, "H": 0.8}
     profiles = []
     for country in countries:
         maturity = min(1.0, max(0.0, rng.gauss(income_maturity.get(country.income_group, 0.4), 0.15)))
-        profile = CountryProfile(country=country, maturity=maturity)
+        profile = CountryProfile(
+            country=country, maturity=maturity, focus=_focus(country), rungs=_rungs(rng, maturity, as_of)
+        )
         for area in areas:
             # Less mature offices need the basics (examination, automation) most; mature ones the advanced areas.
             basic = area.code in {"patent_examination", "office_automation", "legal_framework", "hrd_training"}
@@ -116,6 +156,10 @@ def _profiles(rng: random.Random, countries: list[Country], areas: list[Cooperat
             profile.need_by_area[area.pk] = min(5.0, max(1.0, rng.gauss(centre, 0.8)))
         profiles.append(profile)
     return profiles
+
+
+def _pick_profile(rng: random.Random, profiles: list[CountryProfile]) -> CountryProfile:
+    return rng.choices(profiles, weights=[profile.focus for profile in profiles])[0]
 
 
 def _experts() -> list[User]:
@@ -147,7 +191,7 @@ def demo_data_seed(*, size: DemoSize, seed: int, as_of: date, replace: bool = Fa
     groups = list(StakeholderGroup.objects.order_by("position", "code"))
     partners = {partner.code: partner for partner in ImplementingPartner.objects.all()}
     countries = _pick_countries(rng, size.countries)
-    profiles = _profiles(rng, countries, areas)
+    profiles = _profiles(rng, countries, areas, as_of)
     if not profiles or not areas:
         raise ValueError("Load the reference data first: python manage.py load_reference_data")
 
@@ -169,19 +213,37 @@ SUBMITTED_AFTER = timedelta(days=7)
 REVIEWED_AFTER = timedelta(days=14)
 
 
+# What has become of a report by how long ago the visit ended: staff decide within weeks, so only recent reports
+# are still drafts or wait for review. (Days since the visit, the statuses and their weights.)
+STATUS_BY_AGE = (
+    (14, (ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.REVIEWED), (0.5, 0.4, 0.1)),
+    (60, (ReportStatus.SUBMITTED, ReportStatus.RETURNED, ReportStatus.REVIEWED), (0.3, 0.1, 0.6)),
+    (None, (ReportStatus.REVIEWED, ReportStatus.RETURNED), (0.97, 0.03)),
+)
+# Visits are more frequent in recent years (the mean age of a report is about a year and a half).
+MEAN_REPORT_AGE_DAYS = 550
+OLDEST_REPORT_DAYS = 1800
+
+
+def _report_status(rng: random.Random, age_days: int) -> str:
+    for limit, statuses, weights in STATUS_BY_AGE:
+        if limit is None or age_days <= limit:
+            return rng.choices(statuses, weights=weights)[0]
+    raise AssertionError("STATUS_BY_AGE ends with an open bracket")
+
+
 def _seed_reports(rng, count, profiles, areas, experts, reviewer, as_of) -> list[tuple[MissionReport, CountryProfile]]:
-    statuses = [ReportStatus.REVIEWED, ReportStatus.SUBMITTED, ReportStatus.DRAFT, ReportStatus.RETURNED]
-    status_weights = [0.72, 0.12, 0.1, 0.06]
     drawn = []
     for _ in range(count):
-        profile = rng.choice(profiles)
+        profile = _pick_profile(rng, profiles)
         author = rng.choice(experts)
         kind = KIND_BY_ORGANISATION.get(author.organisation, ReportKind.JPO_MISSION)
-        visit_start = as_of - timedelta(days=rng.randint(3, 1800))
+        age = min(OLDEST_REPORT_DAYS, 1 + int(rng.expovariate(1 / MEAN_REPORT_AGE_DAYS)))
         length = 0 if kind == ReportKind.JETRO_DAILY else rng.randint(2, 10)
-        status = rng.choices(statuses, weights=status_weights)[0]
+        visit_end = as_of - timedelta(days=age)
+        visit_start = visit_end - timedelta(days=length)
+        status = _report_status(rng, age)
         country = profile.country
-        visit_end = visit_start + timedelta(days=length)
         # Experts file a week after the visit; staff decide two weeks later (a waiting report has no decision).
         submitted_at = datetime.combine(min(visit_end + SUBMITTED_AFTER, as_of), time(9), tzinfo=UTC)
         decided = status in {ReportStatus.REVIEWED, ReportStatus.RETURNED}
@@ -207,7 +269,9 @@ def _seed_reports(rng, count, profiles, areas, experts, reviewer, as_of) -> list
             reviewer=reviewer if status in {ReportStatus.REVIEWED, ReportStatus.RETURNED} else None,
             review_comment="Please add the counterpart's commitments." if status == ReportStatus.RETURNED else "",
             submitted_at=submitted_at if status != ReportStatus.DRAFT else None,
-            reviewed_at=submitted_at + REVIEWED_AFTER if decided else None,
+            reviewed_at=min(submitted_at + REVIEWED_AFTER, datetime.combine(as_of, time(17), tzinfo=UTC))
+            if decided
+            else None,
         )
         drawn.append((report, profile))
     MissionReport.objects.bulk_create([report for report, _ in drawn], batch_size=BATCH_SIZE)
@@ -247,7 +311,7 @@ def _seed_needs(rng, count, profiles, areas, groups, reports, experts, as_of) ->
     statuses = [NeedStatus.OPEN, NeedStatus.BEING_ADDRESSED, NeedStatus.MET, NeedStatus.WITHDRAWN]
     batch = []
     for _ in range(count):
-        profile = rng.choice(profiles)
+        profile = _pick_profile(rng, profiles)
         area = rng.choice(areas)
         group = area.stakeholder_group if rng.random() < 0.7 else rng.choice(groups)
         source = rng.choices(sources, weights=[0.5, 0.25, 0.15, 0.1])[0]
@@ -305,15 +369,21 @@ def _seed_programs(rng, count, profiles, areas, groups, partners, as_of) -> tupl
     activity_kinds = list(ActivityKind)
     areas_on_stage = _areas_by_stage(areas)
     drawn = []
-    for _ in range(count):
-        profile = rng.choice(profiles)
-        start = as_of - timedelta(days=rng.randint(-180, 4000))
+    # Each rung a country reached begins with a program on it, on the day it reached it; the other programs start
+    # on a rung it had reached by then, and some are planned for the next rung.
+    plans = [(profile, stage, when) for profile in profiles for stage, when in profile.rungs.items()][:count]
+    while len(plans) < count:
+        profile = _pick_profile(rng, profiles)
+        reached = sorted(profile.rungs)
+        following = [stage for stage in Stage if stage > reached[-1]]
+        if following and rng.random() < 0.15:
+            plans.append((profile, following[0], as_of + timedelta(days=rng.randint(30, 365))))
+            continue
+        stage = rng.choices(reached, weights=[1.0, 0.8, 0.5][: len(reached)])[0]
+        earliest = profile.rungs[stage]
+        plans.append((profile, stage, earliest + timedelta(days=rng.randint(0, (as_of - earliest).days + 180))))
+    for profile, stage, start in plans:
         end = start + timedelta(days=rng.randint(180, 1800))
-        stage = Stage.IP_OFFICE
-        if profile.maturity > 0.5 and rng.random() < profile.maturity:
-            stage = Stage.WIDER_STAKEHOLDERS
-        if profile.maturity > 0.75 and rng.random() < profile.maturity - 0.4:
-            stage = Stage.SOUTH_SOUTH
         leading, others = areas_on_stage[stage]
         first = rng.choice(leading)
         others = [area for area in others if area != first]
@@ -342,7 +412,8 @@ def _seed_programs(rng, count, profiles, areas, groups, partners, as_of) -> tupl
         for partner in rng.sample(partner_list, rng.randint(1, 2)):
             partner_links.append(through.partners.through(cooperationprogram=program, implementingpartner=partner))
         for _ in range(rng.randint(0, 4)):
-            start = program.start_date + timedelta(days=rng.randint(0, 365))
+            span = (program.end_date - program.start_date).days
+            start = program.start_date + timedelta(days=rng.randint(0, min(365, span)))
             kind = rng.choice(activity_kinds)
             area = rng.choice(program_areas)
             activities.append(

@@ -1,11 +1,11 @@
 """One filterset per model, shared by the web lists and the API."""
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from countries.models import Country
+from hipoc.forms import LocalDateInput
 
 from .models import (
     CooperationArea,
@@ -35,13 +35,13 @@ class MissionReportFilterSet(django_filters.FilterSet):
         field_name="visit_end",
         lookup_expr="gte",
         label=_("Visited from"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=LocalDateInput(),
     )
     visited_until = django_filters.DateFilter(
         field_name="visit_start",
         lookup_expr="lte",
         label=_("Visited until"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=LocalDateInput(),
     )
 
     class Meta:

@@ -10,6 +10,7 @@ from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from countries.models import Country
+from hipoc.forms import LocalDateInput
 from hipoc.spreadsheets import unpacks_beyond
 
 from .models import (
@@ -29,7 +30,7 @@ from .services.reports import MAX_ROWS_PER_REPORT, MESSAGE_AREA_TWICE
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = LocalDateInput()
 
 
 class MissionReportForm(forms.Form):
@@ -364,8 +365,8 @@ class CooperationProgramForm(forms.ModelForm):
             "partners",
         ]
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start_date": LocalDateInput(),
+            "end_date": LocalDateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
             "countries": forms.SelectMultiple(attrs={"size": 8}),
         }

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from countries.models import Country
+from hipoc.i18n import LocalName
 
 RATING_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 # A date before this is a typing error (0026 for 2026), not evidence: refused, not weighed as nothing.
@@ -35,11 +36,12 @@ def rating_constraint(field: str, name: str) -> models.CheckConstraint:
     return models.CheckConstraint(condition=Q(**{f"{field}__gte": 1, f"{field}__lte": 5}), name=name)
 
 
-class StakeholderGroup(models.Model):
+class StakeholderGroup(LocalName, models.Model):
     """A group of IP stakeholders that cooperation serves, e.g. the IP office or the judiciary."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    name_ja = models.CharField(_("name in Japanese"), max_length=100, blank=True)
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -49,14 +51,15 @@ class StakeholderGroup(models.Model):
         ordering = ["position", "code"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
 
 
-class CooperationArea(models.Model):
+class CooperationArea(LocalName, models.Model):
     """An area of IP cooperation, e.g. patent examination or enforcement, and the group it mainly serves."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    name_ja = models.CharField(_("name in Japanese"), max_length=100, blank=True)
     description = models.TextField(_("description"), blank=True)
     stakeholder_group = models.ForeignKey(
         StakeholderGroup, on_delete=models.PROTECT, related_name="areas", verbose_name=_("main stakeholder group")
@@ -69,7 +72,7 @@ class CooperationArea(models.Model):
         ordering = ["position", "code"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
 
 
 class ImplementingPartner(models.Model):

@@ -1,5 +1,7 @@
 """Reads for the experts' workflow, with their related rows fetched up front."""
 
+from datetime import date
+
 from django.db.models import F, Q, QuerySet
 
 from accounts.models import User
@@ -119,8 +121,13 @@ def independence_ladder(programs) -> dict:
     return {"reached": Stage(reached) if reached else None, "steps": steps}
 
 
-def cooperation_timeline(programs, activities) -> list[dict]:
-    """Programs and activities in one chronology, newest first."""
+def cooperation_timeline(programs, activities, today: date) -> list[dict]:
+    """Programs and activities in one chronology, newest first, with a marker for today between what is planned
+    and what has begun; events still to come are marked `planned`."""
     events = [{"date": program.start_date, "end": program.end_date, "program": program} for program in programs]
     events += [{"date": activity.start_date, "end": activity.end_date, "activity": activity} for activity in activities]
-    return sorted(events, key=lambda event: event["date"], reverse=True)
+    for event in events:
+        event["planned"] = event["date"] > today
+    # On the same day, the marker comes after what begins today (newest first: today's events are below it).
+    events.append({"date": today, "today": True})
+    return sorted(events, key=lambda event: (event["date"], "today" in event), reverse=True)

@@ -30,7 +30,7 @@ class MissionReportTable(tables.Table):
         return record.title
 
     def render_country(self, value):
-        return value.name
+        return value.local_name
 
 
 class StakeholderNeedTable(tables.Table):
@@ -50,13 +50,13 @@ class StakeholderNeedTable(tables.Table):
         per_page = 25
 
     def render_country(self, value):
-        return value.name
+        return value.local_name
 
     def render_area(self, value):
-        return value.name
+        return value.local_name
 
     def render_stakeholder_group(self, value):
-        return value.name
+        return value.local_name
 
     def render_description(self, value):
         return value if len(value) <= 90 else f"{value[:89]}…"
@@ -91,10 +91,10 @@ class CooperationProgramTable(tables.Table):
         per_page = 25
 
     def render_countries(self, record):
-        return ", ".join(country.name for country in record.countries.all())
+        return ", ".join(country.local_name for country in record.countries.all())
 
     def render_areas(self, record):
-        return ", ".join(area.name for area in record.areas.all())
+        return ", ".join(area.local_name for area in record.areas.all())
 
     def render_partners(self, record):
         return ", ".join(partner.name for partner in record.partners.all())

@@ -76,6 +76,7 @@ class CountrySerializer(serializers.ModelSerializer):
             "iso3",
             "iso2",
             "name",
+            "name_ja",
             "region",
             "subregion",
             "income_group",

@@ -29,7 +29,18 @@ class PolicySourceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PolicySource
-        fields = ["code", "name", "official_title", "issuer", "issued", "citation", "priorities"]
+        fields = [
+            "code",
+            "name",
+            "name_ja",
+            "official_title",
+            "official_title_ja",
+            "title_ja_source",
+            "issuer",
+            "issued",
+            "citation",
+            "priorities",
+        ]
 
 
 def setting_serializer_field(spec: dataclasses.Field) -> serializers.Field:

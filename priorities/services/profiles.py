@@ -22,6 +22,8 @@ class ProfileIdentity:
     name: str
     slug: str
     description: str = ""
+    name_ja: str = ""
+    description_ja: str = ""
 
 
 def default_profile() -> WeightProfile:
@@ -39,9 +41,12 @@ def weight_profile_ensure_default() -> WeightProfile:
         slug=DEFAULT_PROFILE_SLUG,
         defaults={
             "name": "Baseline",
+            "name_ja": "ベースライン",
             "description": "Policy alignment 27%, field need 18%, readiness 14%, stakeholder needs 14%, "
             "continuity 9%, independence stage and next step 9%, four World Bank context indicators 9%; "
             "ODA recipients only.",
+            "description_ja": "政策との整合 27%、現地のニーズ 18%、受入体制 14%、関係者のニーズ 14%、協力の継続性 9%、"
+            "自立段階と次の段階 9%、世界銀行の4つの背景指標 9%。ODA対象国のみ。",
             "is_default": True,
             "settings": baseline_settings().to_json(),
         },
@@ -129,6 +134,7 @@ def weight_profile_save(
         profile.version += 1
     _check_references(settings)
     profile.name, profile.slug, profile.description = identity.name, identity.slug, identity.description
+    profile.name_ja, profile.description_ja = identity.name_ja, identity.description_ja
     profile.settings = settings.to_json()
     profile.full_clean()
     profile.save()

@@ -42,7 +42,10 @@ def _load_sources() -> dict[str, PolicySource]:
             code=row["code"],
             defaults={
                 "name": row["name"],
+                "name_ja": row["name_ja"],
                 "official_title": row["official_title"],
+                "official_title_ja": row["official_title_ja"],
+                "title_ja_source": row["title_ja_source"],
                 "issuer": row["issuer"],
                 "issued": row["issued"],
                 "citation": row["citation"],

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django_tables2 import RequestConfig
 
 from countries.filtersets import CountryFilterSet
@@ -137,7 +138,7 @@ def country_detail(request: AuthenticatedRequest, iso3: str) -> HttpResponse:
         "standing": country_standing(run, country.iso3, result) if run else None,
         "filled_by": filled_by(result.missing, source_names) if result and result.rank is None else [],
         "ladder": independence_ladder(programs),
-        "timeline": cooperation_timeline(programs, activities),
+        "timeline": cooperation_timeline(programs, activities, timezone.localdate()),
         "source_names": source_names,
         "indicator_cards": cards,
         "indicator_sources": sources,

@@ -117,7 +117,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             chart=[
                 {
                     "iso3": row.country_id,
-                    "country": row.country.name,
+                    "country": row.country.local_name,
                     "rank": row.rank,
                     "median": row.rank_median,
                     "p05": row.rank_p05,
@@ -151,17 +151,29 @@ def ranking_export(request: AuthenticatedRequest) -> HttpResponse:
     view = RankingView.from_request(request)
     if view.run is None:
         return HttpResponse(_("No ranking has been published for this profile."), status=404, content_type="text/plain")
-    headers = ["rank", "iso3", "country", "score", "rank_p05", "rank_median", "rank_p95", "p_top10", "previous_rank"]
-    headers += ["area"] if view.area else ["top_areas"]
+    # Headed and filled for a reader, in the page's language (the API gives the codes).
+    headers = [
+        _("Rank"),
+        _("ISO 3166-1 alpha-3"),
+        _("Country"),
+        _("Score"),
+        _("Rank, 5th percentile"),
+        _("Median rank"),
+        _("Rank, 95th percentile"),
+        _("P(top 10)"),
+        _("Previous rank"),
+        _("Area") if view.area else _("Top areas"),
+    ]
     dataset = tablib.Dataset(headers=headers, title=_("Ranking")[:31])
+    area_names = {area.code: area.local_name for area in CooperationArea.objects.all()}
     for row in view.rows():
-        where = view.area.code if view.area else ";".join(row.top_areas)
+        where = view.area.local_name if view.area else "; ".join(area_names.get(code, code) for code in row.top_areas)
         dataset.append(
             spreadsheet_row(
                 [
                     row.rank,
                     row.country_id,
-                    row.country.name,
+                    row.country.local_name,
                     row.score,
                     row.rank_p05,
                     row.rank_median,

@@ -2,11 +2,12 @@
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from hipoc.http import AuthenticatedRequest
 from hipoc.permissions import require
 
-from ..models import WeightProfile
+from ..models import PolicySource, WeightProfile
 from ..profile_settings import DEFAULT_CRITERION_WEIGHTS, POLICY, Group, Kind
 from ..profiles import CONTRIBUTION_MEANING, criterion_label, criterion_scale
 from ..scoring.engine import LOG1P, Method
@@ -38,6 +39,25 @@ def _shown(value) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+def _shown_setting(kind: str, value, names: dict[str, str]) -> str:
+    """A setting's value as the page prints it, criteria by their labels."""
+    if kind == Kind.WEIGHTS and value:
+        # Criterion weights are keyed by criterion, policy-source weights by source.
+        def label(code: str) -> str:
+            if code in DEFAULT_CRITERION_WEIGHTS or "." in code:
+                return criterion_label(code, names)
+            return names.get(code, code)
+
+        return ", ".join(f"{label(code)} {weight:g}" for code, weight in value.items())
+    if kind == Kind.DIRECTIONS and value:
+        less = _("less is better")
+        more = _("more is better")
+        return ", ".join(
+            f"{criterion_label(code, names)}: {less if way == 'cost' else more}" for code, way in value.items()
+        )
+    return _shown(value)
+
+
 def method_page(request: AuthenticatedRequest) -> HttpResponse:
     require(request, "priorities.browse_rankings")
     profile = default_profile()
@@ -63,7 +83,8 @@ def method_page(request: AuthenticatedRequest) -> HttpResponse:
             "name": spec.name,
             "label": spec.metadata["label"],
             "help": spec.metadata["help_text"],
-            "value": config.choice_labels().get(spec.name) or _shown(getattr(config, spec.name)),
+            "value": config.choice_labels().get(spec.name)
+            or _shown_setting(spec.metadata["kind"], getattr(config, spec.name), sources),
             "group": spec.metadata["group"],
         }
         for spec in WeightProfile.settings_class.specs()
@@ -74,6 +95,7 @@ def method_page(request: AuthenticatedRequest) -> HttpResponse:
         "criteria": criteria,
         "method_settings": [item for item in settings if item["group"] == Group.METHOD],
         "other_settings": [item for item in settings if item["group"] != Group.METHOD],
+        "policy_sources": PolicySource.objects.order_by("position", "code"),
         "contribution_meaning": CONTRIBUTION_MEANING,
         "evidence_draws": Method.evidence_draws,
         "spread_floor": SPREAD_FLOOR,

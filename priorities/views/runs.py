@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from hipoc.exceptions import ConflictError
 from hipoc.http import AuthenticatedRequest
+from hipoc.i18n import local_name_expression
 from hipoc.permissions import require
 
 from ..models import RankingResult, RankingRun, RunStatus
@@ -259,7 +260,11 @@ def run_robustness(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(runs_visible_to(request.user).defer("profile_settings", "excluded"), pk=pk)
     checks = run.robustness or {}
     source_names = policy_source_names()
-    names = dict(RankingResult.objects.filter(run=run).values_list("country_id", "country__name"))
+    names = dict(
+        RankingResult.objects.filter(run=run)
+        .annotate(country_name=local_name_expression("country__name"))
+        .values_list("country_id", "country_name")
+    )
 
     def group_label(group: str) -> str:
         return _("Policy alignment (all sources)") if group == "policy" else criterion_label(group, source_names)

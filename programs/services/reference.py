@@ -25,13 +25,19 @@ def programs_load_reference_data() -> dict[str, int]:
     for position, row in enumerate(_rows("stakeholder_groups.csv")):
         groups[row["code"]], _ = StakeholderGroup.objects.update_or_create(
             code=row["code"],
-            defaults={"name": row["name"], "description": row["description"], "position": position},
+            defaults={
+                "name": row["name"],
+                "name_ja": row["name_ja"],
+                "description": row["description"],
+                "position": position,
+            },
         )
     for position, row in enumerate(_rows("cooperation_areas.csv")):
         CooperationArea.objects.update_or_create(
             code=row["code"],
             defaults={
                 "name": row["name"],
+                "name_ja": row["name_ja"],
                 "description": row["description"],
                 "stakeholder_group": groups[row["stakeholder_group"]],
                 "position": position,

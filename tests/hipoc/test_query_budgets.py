@@ -48,7 +48,7 @@ PAGES: dict[str, tuple[str, Path, int]] = {
     "dashboard, one area": ("jpo-staff", lambda world: "/?area=patent_examination", 30),
     "area ranking": ("jpo-staff", lambda world: "/areas/patent_examination/", 12),
     "country page": ("jpo-staff", lambda world: f"/countries/{world.iso3}/", 32),
-    "ranking export": ("jpo-staff", lambda world: "/rankings/export/?format=csv", 7),
+    "ranking export": ("jpo-staff", lambda world: "/rankings/export/?format=csv", 8),
     "run list": ("jpo-staff", lambda world: "/rankings/", 11),
     # Three of them read the evidence that changed between the runs.
     "run comparison": (
@@ -59,7 +59,7 @@ PAGES: dict[str, tuple[str, Path, int]] = {
     "run page, against the published run": ("jpo-staff", lambda world: f"/rankings/{world.previous.pk}/", 13),
     "profile list": ("jpo-staff", lambda world: "/profiles/", 8),
     "run robustness": ("jpo-staff", lambda world: f"/rankings/{world.run.pk}/robustness/", 10),
-    "method page": ("jpo-staff", lambda world: "/method/", 9),
+    "method page": ("jpo-staff", lambda world: "/method/", 10),
     "report list": ("jpo-staff", lambda world: "/reports/", 13),
     "need list": ("jpo-staff", lambda world: "/needs/", 12),
     "need export": ("jpo-staff", lambda world: "/needs/export/?format=csv", 7),

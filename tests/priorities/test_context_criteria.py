@@ -17,6 +17,7 @@ from priorities.scoring import Method, evaluate
 from priorities.selectors import policy_source_codes
 from priorities.services import default_profile
 from priorities.services.profiles import ProfileIdentity, baseline_settings, weight_profile_save
+from programs.models import MissionReport
 from tests.priorities.test_api import AS_OF, computed_run, seed
 
 pytestmark = pytest.mark.django_db
@@ -132,6 +133,9 @@ def test_options_for_an_indicator_the_profile_does_not_score_are_refused(staff_u
 
 def test_every_ranked_country_has_a_full_interval_when_a_context_value_is_missing():
     seed(reports=20, needs=10, countries=5)
+    # A country of the pool whose patent counts stop before the indicator's five-year limit.
+    lacking = MissionReport.objects.values("country").order_by("country").first()["country"]
+    IndicatorValue.objects.filter(country=lacking, indicator__code="IP.PAT.RESD", year__gte=2021).delete()
     run = computed_run(publish=False)
     ranked = run.results.filter(rank__isnull=False)
     assert ranked.exists()

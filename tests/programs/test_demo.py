@@ -79,6 +79,53 @@ def test_programs_areas_agree_with_their_stage_on_the_ladder():
 
 
 @pytest.mark.django_db
+def test_the_demo_draws_from_the_real_candidate_pool_where_cooperation_concentrates():
+    from countries.models import Country
+    from programs.demo import CORE_PARTNERS, SUBREGION_FOCUS
+
+    call_command(
+        "seed_demo", "--countries", "40", "--reports", "400", "--needs", "0", "--programs", "0", stdout=StringIO()
+    )
+    reported = Country.objects.filter(iso3__in=MissionReport.objects.values("country"))
+    # ODA recipients only, none the World Bank counts high income (the reason Guyana once ranked first).
+    assert not reported.filter(oda_category=Country.OdaCategory.NOT_ELIGIBLE).exists()
+    assert not reported.filter(income_group="H").exists()
+    # The large partners with real JPO cooperation are all there, with evidence enough to be ranked.
+    assert set(CORE_PARTNERS) <= set(reported.values_list("iso3", flat=True))
+    per_country = {
+        iso3: MissionReport.objects.filter(country=iso3, status="reviewed").count() for iso3 in ("IDN", "VNM", "IND")
+    }
+    assert min(per_country.values()) >= 10, per_country
+    in_focus = MissionReport.objects.filter(country__subregion__in=SUBREGION_FOCUS).count()
+    assert in_focus / MissionReport.objects.count() > 0.8
+
+
+@pytest.mark.django_db
+def test_the_ladder_is_climbed_in_order_and_only_recent_reports_wait():
+    call_command(
+        "seed_demo", "--countries", "40", "--reports", "400", "--needs", "0", "--programs", "300", stdout=StringIO()
+    )
+    today = datetime.date.today()
+    first_on_rung: dict[str, dict[int, datetime.date]] = {}
+    for program in CooperationProgram.objects.filter(status__in=["ongoing", "completed"]).prefetch_related("countries"):
+        for country in program.countries.all():
+            rungs = first_on_rung.setdefault(country.iso3, {})
+            rungs[program.stage] = min(rungs.get(program.stage, program.start_date), program.start_date)
+    assert any(3 in rungs for rungs in first_on_rung.values())
+    for iso3, rungs in first_on_rung.items():
+        reached = sorted(rungs)
+        assert reached == list(range(1, len(reached) + 1)), (iso3, rungs)  # no rung skipped
+        dates = [rungs[stage] for stage in reached]
+        assert dates == sorted(dates), (iso3, rungs)  # stage 3 never before stage 2
+    # Staff decide within weeks: what still waits for review, or is a draft, comes from the last two months.
+    waiting = MissionReport.objects.filter(status__in=["submitted", "draft"])
+    assert waiting.exists()
+    assert not waiting.filter(visit_end__lt=today - datetime.timedelta(days=60)).exists()
+    assert not MissionReport.objects.filter(visit_end__gt=today).exists()
+    assert not CooperationActivity.objects.filter(start_date__gt=datetime.date(today.year + 3, 1, 1)).exists()
+
+
+@pytest.mark.django_db
 def test_same_seed_gives_the_same_data():
     seed("--seed", "7")
     first = data_digest()
