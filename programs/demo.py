@@ -412,8 +412,9 @@ def _seed_programs(rng, count, profiles, areas, groups, partners, as_of) -> tupl
         for partner in rng.sample(partner_list, rng.randint(1, 2)):
             partner_links.append(through.partners.through(cooperationprogram=program, implementingpartner=partner))
         for _ in range(rng.randint(0, 4)):
-            span = (program.end_date - program.start_date).days
-            start = program.start_date + timedelta(days=rng.randint(0, min(365, span)))
+            # Activities fall within the program's first year, and within the program.
+            last = min(program.start_date + timedelta(days=365), program.end_date or program.start_date)
+            start = program.start_date + timedelta(days=rng.randint(0, (last - program.start_date).days))
             kind = rng.choice(activity_kinds)
             area = rng.choice(program_areas)
             activities.append(
