@@ -296,7 +296,7 @@ class MissionReport(models.Model):
     @property
     def title(self) -> str:
         """How people name a report: its kind, country and visit (select `country` with it)."""
-        return f"{self.get_kind_display()} — {self.country.name}, {self.visit_start:%Y-%m-%d}"
+        return f"{self.get_kind_display()} — {self.country.local_name}, {self.visit_start:%Y-%m-%d}"
 
 
 class AreaAssessment(models.Model):

@@ -38,11 +38,21 @@ from ..services import (
 RUNS_PER_PAGE = 50
 
 
+class RunChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: RankingRun) -> str:
+        return _("Run %(id)s · %(profile)s v%(version)s · %(method)s") % {
+            "id": obj.pk,
+            "profile": obj.profile.local_name,
+            "version": obj.profile_version,
+            "method": obj.get_method_display(),
+        }
+
+
 class CompareForm(forms.Form):
-    first = forms.ModelChoiceField(
+    first = RunChoiceField(
         queryset=RankingRun.objects.none(), label=gettext_lazy("Run"), empty_label=gettext_lazy("Choose a run")
     )
-    second = forms.ModelChoiceField(
+    second = RunChoiceField(
         queryset=RankingRun.objects.none(),
         label=gettext_lazy("Compared with"),
         empty_label=gettext_lazy("Choose a run"),
@@ -50,7 +60,12 @@ class CompareForm(forms.Form):
 
     def __init__(self, *args, runs: QuerySet[RankingRun], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        finished = runs.filter(status=RunStatus.SUCCEEDED).order_by("-created_at")
+        finished = (
+            runs.filter(status=RunStatus.SUCCEEDED)
+            .select_related("profile")
+            .defer("profile_settings", "excluded", "robustness", "scale")
+            .order_by("-created_at")
+        )
         for name in ("first", "second"):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - narrows the type for mypy
@@ -68,7 +83,7 @@ def run_list(request: AuthenticatedRequest) -> HttpResponse:
     require(request, "priorities.browse_rankings")
     runs = (
         runs_visible_to(request.user)
-        .select_related("created_by", "published_by")
+        .select_related("created_by", "published_by", "profile")
         .defer("profile_settings", "excluded", "robustness", "scale")
         .order_by("-created_at", "-id")[:RUNS_PER_PAGE]
     )
@@ -116,7 +131,7 @@ def run_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require(request, "priorities.browse_rankings")
     run = get_object_or_404(
         runs_visible_to(request.user)
-        .select_related("created_by", "published_by", "discarded_by", "identical_to")
+        .select_related("created_by", "published_by", "discarded_by", "identical_to", "profile")
         .defer("robustness", "scale", "excluded"),
         pk=pk,
     )

@@ -102,7 +102,7 @@ def need_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 def need_history(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    need = get_object_or_404(StakeholderNeed.objects.select_related("report"), pk=pk)
+    need = get_object_or_404(StakeholderNeed.objects.select_related("report", "country", "area"), pk=pk)
     require(request, "programs.read_need", need)
     changes = history_changes(need, hidden=("updated_at",))
     return render(request, "programs/stakeholderneed_history.html", {"need": need, "changes": changes})
