@@ -21,6 +21,7 @@ from .profile_settings import (
     BUILT_IN_CRITERIA,
     CONTEXT_MISSING,
     DEFAULT_CRITERION_WEIGHTS,
+    FOLLOW_PROFILE,
     HISTORY_STAGE,
     LONGEST_CONTEXT_AGE,
     LONGEST_EXCLUSION_REASON,
@@ -114,7 +115,10 @@ class ContextIndicatorRowForm(RowStyleMixin, forms.Form):
     indicator = forms.ChoiceField(label=_("Indicator"))
     weight = forms.FloatField(label=_("Weight"), min_value=0, max_value=100)
     direction = forms.ChoiceField(label=_("Counts as"), choices=DIRECTION_CHOICES, initial=BENEFIT)
-    transform = forms.ChoiceField(label=_("Read as"), choices=ContextTransform.choices)
+    # Initial values are what a blank row shows, so that a row left blank is seen as unchanged and ignored.
+    transform = forms.ChoiceField(
+        label=_("Read as"), choices=ContextTransform.choices, initial=ContextTransform.NONE.value
+    )
     max_age_years = forms.IntegerField(
         label=_("Oldest value (years)"),
         min_value=0,
@@ -124,7 +128,9 @@ class ContextIndicatorRowForm(RowStyleMixin, forms.Form):
         widget=forms.NumberInput(attrs={"aria-describedby": "rubric-max_age_years"}),
     )
     missing = forms.ChoiceField(
-        label=_("A country without a value"), choices=[(code, CONTEXT_MISSING_LABELS[code]) for code in CONTEXT_MISSING]
+        label=_("A country without a value"),
+        choices=[(code, CONTEXT_MISSING_LABELS[code]) for code in CONTEXT_MISSING],
+        initial=FOLLOW_PROFILE,
     )
 
     def __init__(self, *args, indicators: list[tuple[str, str]], **kwargs) -> None:
@@ -395,7 +401,12 @@ class WeightProfileForm(forms.ModelForm):
         }
         # Directions set on single policy sources have no input; they stay as the profile has them.
         directions = {code: way for code, way in base.criterion_directions.items() if code.startswith(f"{POLICY}.")}
-        directions |= {code: COST for code, field in self.direction_fields().items() if data.get(field.name) == COST}
+        # A direction is stored when it is a cost, or when the profile named it already (an unchanged page then
+        # saves the very settings it showed).
+        for code, field in self.direction_fields().items():
+            way = data.get(field.name) or BENEFIT
+            if way == COST or code in base.criterion_directions:
+                directions[code] = way
         if self.context_rows.is_bound:
             rows = self.context_rows.kept()
             values["context_indicators"] = [row["indicator"] for row in rows]
@@ -403,7 +414,7 @@ class WeightProfileForm(forms.ModelForm):
                 row["indicator"]: {key: row[key] for key in ("transform", "max_age_years", "missing")} for row in rows
             }
             context_weights = {f"{CONTEXT_PREFIX}{row['indicator']}": row["weight"] for row in rows}
-            directions |= {f"{CONTEXT_PREFIX}{row['indicator']}": COST for row in rows if row["direction"] == COST}
+            directions |= {f"{CONTEXT_PREFIX}{row['indicator']}": row["direction"] for row in rows}
         else:
             context_weights = {
                 code: weight for code, weight in base.criterion_weights.items() if code.startswith(CONTEXT_PREFIX)

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "programs",
     "priorities",
     "notifications",
+    "plans",
 ]
 
 MIDDLEWARE = [

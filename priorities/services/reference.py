@@ -16,6 +16,7 @@ from programs.models import CooperationArea
 from programs.services import programs_load_reference_data
 
 from ..models import PolicyPriority, PolicyPriorityArea, PolicySource, WeightProfile
+from ..signals import reference_data_loaded
 from .profiles import weight_profile_ensure_default
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -138,4 +139,5 @@ def reference_data_load() -> dict[str, int]:
     counts.update(policy_load_reference_data())
     weight_profile_ensure_default()
     counts["weight_profiles"] = WeightProfile.objects.count()
+    reference_data_loaded.send(sender=reference_data_load, counts=counts)
     return counts

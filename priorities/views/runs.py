@@ -60,12 +60,7 @@ class CompareForm(forms.Form):
 
     def __init__(self, *args, runs: QuerySet[RankingRun], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        finished = (
-            runs.filter(status=RunStatus.SUCCEEDED)
-            .select_related("profile")
-            .defer("profile_settings", "excluded", "robustness", "scale")
-            .order_by("-created_at")
-        )
+        finished = runs.filter(status=RunStatus.SUCCEEDED).select_related("profile").order_by("-created_at")
         for name in ("first", "second"):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - narrows the type for mypy

@@ -73,6 +73,26 @@ def test_staff_explore_the_ranking_ask_what_if_and_compare_runs(page, screenshot
     assert saved.config.criterion_weights["field.need"] == pytest.approx(0.8)
     screenshot(page, "5-saved")
 
+    # Every setting is in the page: the SDGs weigh double, readiness counts as a cost, one context indicator
+    # goes and a country is left out with the reason, all added and removed without a page load.
+    page.get_by_label("UN Sustainable Development Goals").fill("2")
+    page.get_by_label("Absorptive capacity and commitment counts as").select_option("cost")
+    page.locator("tr", has=page.locator("#id_context-0-indicator")).get_by_role("button", name="Remove").click()
+    page.get_by_role("button", name="Exclude a country").click()
+    assert page.evaluate("document.activeElement.id") == "id_excluded-1-country"
+    page.locator("#id_excluded-1-country").select_option("VNM")
+    page.locator("#id_excluded-1-reason").fill("Covered by the JICA project until 2027")
+    screenshot(page, "5b-editor")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_text("Weight profile Field need first saved (version 2)").wait_for()
+    saved.refresh_from_db()
+    config = saved.config
+    assert config.source_weights == {"sdg": 2.0}
+    assert config.criterion_directions["field.readiness"] == "cost"
+    assert config.excluded_countries == {"VNM": "Covered by the JICA project until 2027"}
+    assert len(config.context_indicators) == 3
+    assert page.locator("#id_excluded-0-reason").input_value() == "Covered by the JICA project until 2027"
+
     page.get_by_role("link", name="Runs").click()
     page.locator("#id_first").select_option(str(published.pk))
     page.locator("#id_second").select_option(str(earlier.pk))

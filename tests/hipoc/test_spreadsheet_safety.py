@@ -33,12 +33,16 @@ def hostile_ranking(db):
     ranked = list(run.results.filter(rank__isnull=False).order_by("rank").values_list("country_id", flat=True))
     names = dict(zip(ranked, HOSTILE, strict=False))
     for iso3, name in names.items():
-        Country.objects.filter(iso3=iso3).update(name=name)
+        Country.objects.filter(iso3=iso3).update(name=name, name_ja=name)
     return run, names
 
 
 def exported_names(rows: list[dict], names: dict[str, str]) -> dict[str, str]:
-    return {row["iso3"]: row["country"] for row in rows if row["iso3"] in names}
+    """ISO code → country name, read from the API's columns (iso3, country) or the page export's headings."""
+    codes = [row.get("iso3", row.get("ISO 3166-1 alpha-3")) for row in rows]
+    return {
+        iso3: row.get("country", row.get("Country")) for iso3, row in zip(codes, rows, strict=True) if iso3 in names
+    }
 
 
 @pytest.mark.django_db

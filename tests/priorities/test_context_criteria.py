@@ -179,7 +179,7 @@ def test_staff_weigh_the_profiles_context_indicators_on_its_page_and_keep_them(c
     assert config.criterion_weights["context.NY.GDP.PCAP.CD"] == 0.1
     assert "context.IP.PAT.RESD" not in config.criterion_weights
     assert config.criterion_directions["context.NY.GDP.PCAP.CD"] == "cost"
-    assert "context.GE.EST" not in config.criterion_directions
+    assert config.criterion_directions["context.GE.EST"] == "benefit"
 
 
 def test_a_context_row_with_a_bad_value_or_a_second_row_for_an_indicator_changes_nothing(client, staff_user):

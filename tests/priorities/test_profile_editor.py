@@ -2,6 +2,8 @@
 table) and the countries staff leave out with a reason — each refused by field when wrong, and each change a new
 version that older runs do not see."""
 
+from html.parser import HTMLParser
+
 import pytest
 
 from priorities.criteria import candidate_pool
@@ -19,6 +21,73 @@ pytestmark = pytest.mark.django_db
 def staff(client):
     seed()
     return signed_in(client, "jpo-staff")
+
+
+class FormValues(HTMLParser):
+    """What a browser would submit from the page's profile form: every named input, selected option and text area
+    (ticked boxes only), except those inside a <template>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: list[tuple[str, str]] = []
+        self.in_form = self.in_template = False
+        self.select: str | None = None
+        self.textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs) -> None:
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("id") == "profile-form":
+            self.in_form = True
+        if tag == "template":
+            self.in_template = True
+        if not self.in_form or self.in_template or "disabled" in attrs:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("submit", "button"):
+            if attrs.get("type") not in ("checkbox", "radio") or "checked" in attrs:
+                self.values.append((name, attrs.get("value") or ("on" if attrs.get("type") == "checkbox" else "")))
+        elif tag == "select":
+            self.select = name
+        elif tag == "option" and self.select and "selected" in attrs:
+            self.values.append((self.select, attrs.get("value", "")))
+        elif tag == "textarea":
+            self.textarea = name
+            self.values.append((name, ""))
+
+    def handle_data(self, data) -> None:
+        if self.textarea:
+            self.values[-1] = (self.textarea, self.values[-1][1] + data)
+
+    def handle_endtag(self, tag) -> None:
+        if tag == "template":
+            self.in_template = False
+        elif tag == "form":
+            self.in_form = False
+        elif tag == "select":
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+
+
+def page_form(client, profile) -> dict[str, list[str]]:
+    parser = FormValues()
+    parser.feed(client.get(f"/profiles/{profile.slug}/").content.decode())
+    posted: dict[str, list[str]] = {}
+    for name, value in parser.values:
+        posted.setdefault(name, []).append(value.removeprefix("\n"))
+    return posted
+
+
+def test_the_page_posted_back_unchanged_saves_the_settings_it_showed(client, staff):
+    profile = default_profile()
+    before = profile.config
+    posted = page_form(client, profile)
+    assert "context-4-indicator" in posted and "excluded-0-country" in posted  # the blank rows are posted too
+    response = client.post(f"/profiles/{profile.slug}/what-if/", posted, HTTP_HX_REQUEST="true")
+    assert response.context["error"] is None
+    assert client.post(f"/profiles/{profile.slug}/", {**posted, "save": ""}).status_code == 302
+    profile.refresh_from_db()
+    assert profile.config == before and profile.version == 2
 
 
 def edit(client, profile, **changes):

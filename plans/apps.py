@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlansConfig(AppConfig):
+    name = "plans"
+    verbose_name = _("Cooperation plans")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401 - connects the reference-data receiver

@@ -1,0 +1,232 @@
+"""Writes to plans: the demo catalogue, checking a plan's constraints, and computing a plan."""
+
+import csv
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, cast
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from priorities.models import AreaResult, RunStatus
+from programs.models import ActivityKind, CooperationArea, CooperationProgram, ProgramStatus
+
+from . import optimize
+from .models import ActionRule, ActionTemplate, Plan, PlannedAction, PlanStatus
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+@transaction.atomic
+def action_templates_load() -> int:
+    """Add the demo catalogue's templates that are missing (staff's own edits are kept); the number there are."""
+    areas = {area.code: area for area in CooperationArea.objects.all()}
+    existing = set(ActionTemplate.objects.values_list("code", flat=True))
+    with (DATA_DIR / "action_templates.csv").open(encoding="utf-8", newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["code"] not in existing and row["area"] in areas]
+    taken = set(ActionTemplate.objects.values_list("area__code", "kind"))
+    ActionTemplate.objects.bulk_create(
+        ActionTemplate(
+            code=row["code"],
+            name=row["name"],
+            name_ja=row["name_ja"],
+            area=areas[row["area"]],
+            kind=row["kind"],
+            cost_jpy=int(row["cost_jpy"]),
+            expert_days=int(row["expert_days"]),
+            duration_days=int(row["duration_days"]),
+            required_stage=int(row["required_stage"]) if row["required_stage"] else None,
+        )
+        for row in rows
+        if (row["area"], row["kind"]) not in taken
+    )
+    return ActionTemplate.objects.count()
+
+
+def ladder_reached() -> dict[str, int]:
+    """Per country, the highest rung an ongoing or completed program has reached (as the country page says)."""
+    counted = CooperationProgram.objects.filter(status__in=[ProgramStatus.ONGOING, ProgramStatus.COMPLETED])
+    return dict(counted.values("countries").annotate(reached=Max("stage")).values_list("countries", "reached"))
+
+
+def plan_check(*, plan: Plan) -> None:
+    """Refuse, by field, constraints no plan could be computed from; changes nothing."""
+    errors: dict[str, list[str]] = {}
+    if plan.run.status != RunStatus.SUCCEEDED or plan.run.published_at is None:
+        errors.setdefault("run", []).append(_("Plan over a published ranking run."))
+    pools = list(plan.pools.all())
+    if not pools:
+        errors.setdefault("pools", []).append(_("Give at least one funding pool."))
+    for pool in pools:
+        unknown = sorted(set(pool.kinds) - set(ActivityKind.values))
+        if unknown or not pool.kinds:
+            errors.setdefault("pools", []).append(
+                _("%(pool)s: name the action kinds it funds, from %(kinds)s.")
+                % {"pool": pool.code, "kinds": ", ".join(ActivityKind.values)}
+            )
+    pool_ids = {pool.pk for pool in pools}
+    for commitment in plan.commitments.all():
+        if commitment.pool_id not in pool_ids:
+            errors.setdefault("commitments", []).append(_("A commitment names a pool of another plan."))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _value(result: AreaResult, discount: bool) -> float:
+    """What working on a (country, area) pair is worth: its score, shrunk where little evidence stands behind it."""
+    score = cast(float, result.score)  # candidates come from scored pairs only
+    if not discount:
+        return score
+    amount = float((result.evidence or {}).get("amount", 0.0))
+    return score * amount / (amount + 1.0)
+
+
+def plan_candidates(plan: Plan) -> tuple[list[optimize.Candidate], list[tuple[str, int]]]:
+    """Every action the plan may choose: each active template in each country the run scored in its area, where
+    the country has reached the rung the template needs. With the (country, template id) of each."""
+    reached = ladder_reached()
+    templates: dict[int, list[ActionTemplate]] = {}
+    for template in ActionTemplate.objects.filter(is_active=True).order_by("code"):
+        templates.setdefault(template.area_id, []).append(template)
+    results = (
+        AreaResult.objects.filter(run=plan.run, score__isnull=False)
+        .select_related("country")
+        .only("score", "evidence", "area_id", "country__iso3", "country__region")
+        .order_by("country_id", "area_id")
+    )
+    candidates, keys = [], []
+    for result in results:
+        for template in templates.get(result.area_id, []):
+            if template.required_stage and reached.get(result.country_id, 0) < template.required_stage:
+                continue
+            candidates.append(
+                optimize.Candidate(
+                    country=result.country_id,
+                    region=result.country.region,
+                    template=template.code,
+                    kind=template.kind,
+                    value=_value(result, plan.discount_by_evidence),
+                    cost=template.cost_jpy,
+                    expert_days=template.expert_days,
+                )
+            )
+            keys.append((result.country_id, template.pk))
+    return candidates, keys
+
+
+def plan_constraints(plan: Plan, keys: list[tuple[str, int]]) -> optimize.Constraints:
+    """The plan's constraints for the solver, with the continuing programs' costs and days set aside first."""
+    committed: dict[int, int] = {}
+    committed_days = 0
+    for commitment in plan.commitments.all():
+        committed[commitment.pool_id] = committed.get(commitment.pool_id, 0) + commitment.amount_jpy
+        committed_days += commitment.expert_days
+    position = {key: k for k, key in enumerate(keys)}
+    rules: dict[str, set[int]] = {"include": set(), "exclude": set()}
+    for rule in plan.rules.all():
+        at = position.get((rule.country_id, rule.template_id))
+        if at is not None:
+            rules[rule.rule].add(at)
+    return optimize.Constraints(
+        pools=tuple(
+            optimize.Pool(code=pool.code, limit=pool.limit_jpy - committed.get(pool.pk, 0), kinds=frozenset(pool.kinds))
+            for pool in plan.pools.order_by("code")
+        ),
+        expert_days=plan.total_expert_days - committed_days,
+        max_countries=plan.max_countries,
+        region_limits=tuple(
+            optimize.RegionLimit(region=limit.region, minimum=limit.minimum_jpy, maximum=limit.maximum_jpy)
+            for limit in plan.region_limits.order_by("region")
+        ),
+        include=frozenset(rules["include"]),
+        exclude=frozenset(rules["exclude"]),
+    )
+
+
+def _unmatched_includes(plan: Plan, keys: list[tuple[str, int]]) -> list[str]:
+    """Actions the planner insists on that are not candidates (the country lacks the rung, or the run no score)."""
+    known = set(keys)
+    return [
+        f"{rule.template.code} — {rule.country_id}"
+        for rule in plan.rules.filter(rule=ActionRule.Rule.INCLUDE).select_related("template")
+        if (rule.country_id, rule.template_id) not in known
+    ]
+
+
+def _inputs(plan: Plan, candidates: list[optimize.Candidate], constraints: optimize.Constraints) -> dict[str, Any]:
+    """What the plan was computed from, so that it can be recomputed and checked."""
+    catalogue = list(
+        ActionTemplate.objects.filter(is_active=True)
+        .order_by("code")
+        .values_list("code", "area__code", "kind", "cost_jpy", "expert_days", "required_stage")
+    )
+    return {
+        "run": plan.run_id,
+        "run_inputs_digest": plan.run.inputs_digest,
+        "templates_digest": hashlib.sha256(json.dumps(catalogue).encode()).hexdigest(),
+        "candidates": len(candidates),
+        "pools": [{"code": p.code, "left_jpy": p.limit, "kinds": sorted(p.kinds)} for p in constraints.pools],
+        "expert_days_left": constraints.expert_days,
+        "max_countries": constraints.max_countries,
+        "region_limits": [
+            {"region": r.region, "minimum_jpy": r.minimum, "maximum_jpy": r.maximum} for r in constraints.region_limits
+        ],
+        "include": len(constraints.include),
+        "exclude": len(constraints.exclude),
+        "discount_by_evidence": plan.discount_by_evidence,
+        "solver": optimize.SOLVER,
+        "seed": plan.seed,
+    }
+
+
+@transaction.atomic
+def plan_compute(*, plan: Plan) -> Plan:
+    """Solve the plan and store what it chose (or why nothing can be chosen); the constraints are checked first."""
+    plan = Plan.objects.select_for_update().select_related("run").get(pk=plan.pk)
+    plan_check(plan=plan)
+    candidates, keys = plan_candidates(plan)
+    constraints = plan_constraints(plan, keys)
+    unmatched = _unmatched_includes(plan, keys)
+    plan.actions.all().delete()
+    plan.inputs = _inputs(plan, candidates, constraints)
+    plan.computed_at = timezone.now()
+    plan.progress = 100
+    if unmatched:
+        plan.status = PlanStatus.INFEASIBLE
+        plan.outcome = {"conflicts": [f"not_offered:{action}" for action in unmatched]}
+        plan.save()
+        return plan
+    solution = optimize.solve(candidates, constraints)
+    if not solution.feasible:
+        plan.status = PlanStatus.INFEASIBLE
+        plan.outcome = {"conflicts": optimize.explain(candidates, constraints)}
+        plan.save()
+        return plan
+    pools = {pool.code: pool for pool in plan.pools.all()}
+    PlannedAction.objects.bulk_create(
+        PlannedAction(
+            plan=plan,
+            country_id=keys[position][0],
+            template_id=keys[position][1],
+            value=candidates[position].value,
+            cost_jpy=candidates[position].cost,
+            expert_days=candidates[position].expert_days,
+            pool=pools[code],
+            chosen=True,
+        )
+        for position, code in sorted(solution.chosen.items())
+    )
+    plan.status = PlanStatus.SUCCEEDED
+    plan.outcome = {
+        "value": solution.value,
+        "pool_used_jpy": solution.pool_used,
+        "expert_days_used": solution.expert_days_used,
+        "countries": len({keys[position][0] for position in solution.chosen}),
+        "conflicts": [],
+    }
+    plan.save()
+    return plan
