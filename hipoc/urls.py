@@ -11,6 +11,7 @@ from .health import healthz
 urlpatterns = [
     path("", include("priorities.urls")),
     path("", include("programs.urls")),
+    path("", include("plans.urls")),
     path("", include("countries.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

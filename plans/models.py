@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from countries.models import Country
 from hipoc.i18n import LocalName
 from priorities.models import RankingRun
-from programs.models import ActivityKind, CooperationArea, CooperationProgram, Stage
+from programs.models import ActivityKind, CooperationArea, CooperationProgram, Stage, area_rung
 
 # A single action beyond this is a typing error (¥100 billion is more than the JPO's whole cooperation budget).
 LARGEST_COST_JPY = 100_000_000_000
@@ -61,6 +61,11 @@ class ActionTemplate(LocalName, models.Model):
 
     def __str__(self) -> str:
         return self.local_name
+
+    @property
+    def area_rung(self) -> Stage:
+        """The rung of the ladder the action works on (select `area__stakeholder_group` with it)."""
+        return area_rung(self.area.code, self.area.stakeholder_group.code)
 
 
 class PlanStatus(models.TextChoices):

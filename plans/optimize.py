@@ -184,9 +184,9 @@ def constraint_names(constraints: Constraints) -> dict[str, Constraints]:
     return relaxed
 
 
-def explain(candidates: Sequence[Candidate], constraints: Constraints) -> list[str]:
-    """Why no plan meets every constraint: the constraints that, each relaxed alone, let one exist; when no single
-    relaxation does, the conflict involves several and every constraint is named."""
+def explain(candidates: Sequence[Candidate], constraints: Constraints) -> tuple[list[str], bool]:
+    """Why no plan meets every constraint: the constraints that, each relaxed alone, let one exist, and True; when
+    no single relaxation does, the conflict involves several: every constraint is named, and False."""
     relaxed = constraint_names(constraints)
     alone = [name for name, loose in relaxed.items() if solve(candidates, loose, feasibility_only=True).feasible]
-    return alone or list(relaxed)
+    return (alone, True) if alone else (list(relaxed), False)

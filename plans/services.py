@@ -183,6 +183,15 @@ def _inputs(plan: Plan, candidates: list[optimize.Candidate], constraints: optim
     }
 
 
+def _named(conflict: str, candidates: list[optimize.Candidate]) -> str:
+    """A conflict as stored: an insisted-on action by its template and country, not its position among candidates."""
+    kind, _sep, position = conflict.partition(":")
+    if kind != "include":
+        return conflict
+    candidate = candidates[int(position)]
+    return f"include:{candidate.template} — {candidate.country}"
+
+
 @transaction.atomic
 def plan_compute(*, plan: Plan) -> Plan:
     """Solve the plan and store what it chose (or why nothing can be chosen); the constraints are checked first."""
@@ -197,13 +206,14 @@ def plan_compute(*, plan: Plan) -> Plan:
     plan.progress = 100
     if unmatched:
         plan.status = PlanStatus.INFEASIBLE
-        plan.outcome = {"conflicts": [f"not_offered:{action}" for action in unmatched]}
+        plan.outcome = {"conflicts": [f"not_offered:{action}" for action in unmatched], "each_alone": True}
         plan.save()
         return plan
     solution = optimize.solve(candidates, constraints)
     if not solution.feasible:
         plan.status = PlanStatus.INFEASIBLE
-        plan.outcome = {"conflicts": optimize.explain(candidates, constraints)}
+        conflicts, alone = optimize.explain(candidates, constraints)
+        plan.outcome = {"conflicts": [_named(name, candidates) for name in conflicts], "each_alone": alone}
         plan.save()
         return plan
     pools = {pool.code: pool for pool in plan.pools.all()}

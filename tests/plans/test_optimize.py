@@ -66,6 +66,20 @@ def test_an_infeasible_plan_names_the_constraints_that_conflict():
     )
     assert not solve(candidates, constraints).feasible
     # Either more money or no minimum for Africa would do; the experts' days have nothing to do with it.
-    assert sorted(explain(candidates, constraints)) == ["pool:jpo", "region_minimum:Africa"]
+    conflicts, each_alone = explain(candidates, constraints)
+    assert each_alone and sorted(conflicts) == ["pool:jpo", "region_minimum:Africa"]
     insisted = Constraints(pools=(Pool("jpo", 5, KINDS),), expert_days=100, include=frozenset({0}))
-    assert sorted(explain(candidates, insisted)) == ["include:0", "pool:jpo"]
+    assert sorted(explain(candidates, insisted)[0]) == ["include:0", "pool:jpo"]
+
+
+def test_a_conflict_no_single_relaxation_resolves_names_every_constraint():
+    # Africa's seminar and Asia's course each need a pool of 6 and have one of 5: two constraints must give way.
+    candidates = [action("A", 9, 6, region="Africa"), action("B", 5, 6, kind="training_course")]
+    constraints = Constraints(
+        pools=(Pool("jpo", 5, frozenset({"seminar"})), Pool("wipo", 5, frozenset({"training_course"}))),
+        expert_days=100,
+        region_limits=(RegionLimit("Africa", minimum=6), RegionLimit("Asia", minimum=6)),
+    )
+    conflicts, each_alone = explain(candidates, constraints)
+    assert not each_alone
+    assert sorted(conflicts) == ["expert_days", "pool:jpo", "pool:wipo", "region_minimum:Africa", "region_minimum:Asia"]

@@ -1,0 +1,7 @@
+"""Who may see cooperation plans (django-rules): JPO staff, who make them."""
+
+import rules
+
+from accounts.predicates import is_staff_member
+
+rules.add_perm("plans.browse_plans", is_staff_member)

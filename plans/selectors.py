@@ -1,0 +1,97 @@
+"""Reads for the plan pages: a computed plan summed up by pool, region, country and rung of the ladder."""
+
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from countries.models import region_label
+from programs.models import ActivityKind, Stage
+
+from .models import ActionRule, FundingPool, Plan, PlannedAction
+from .services import ladder_reached
+
+
+def plans_listed() -> QuerySet[Plan]:
+    return Plan.objects.select_related("run", "run__profile").order_by("-fiscal_year", "-created_at")
+
+
+def conflict_label(name: str, pools: dict[str, FundingPool]) -> str:
+    """A conflicting constraint as the planner reads it (`pool:jpo` → "the limit of JPO budget")."""
+    kind, _sep, subject = name.partition(":")
+    if kind == "pool":
+        pool = pools.get(subject)
+        return _("the limit of %(pool)s") % {"pool": pool.name if pool else subject}
+    if kind == "expert_days":
+        return _("the expert-days available")
+    if kind == "max_countries":
+        return _("the largest number of countries")
+    if kind == "region_minimum":
+        return _("the minimum for %(region)s") % {"region": region_label(subject)}
+    if kind == "region_maximum":
+        return _("the maximum for %(region)s") % {"region": region_label(subject)}
+    if kind == "include":
+        return _("the action insisted on: %(action)s") % {"action": subject}
+    if kind == "not_offered":
+        return _(
+            "the action insisted on, which the country's rung on the ladder or the run does not offer: %(action)s"
+        ) % {"action": subject}
+    return name
+
+
+def plan_summary(plan: Plan) -> dict[str, Any]:
+    """What the plan page shows: each pool's limit, commitments and use; the chosen actions; where the money goes
+    by region; and the rungs of the ladder the plan works on in each country."""
+    pools = {pool.code: pool for pool in plan.pools.all()}
+    committed: dict[int, int] = defaultdict(int)
+    committed_days = 0
+    for commitment in plan.commitments.all():
+        committed[commitment.pool_id] += commitment.amount_jpy
+        committed_days += commitment.expert_days
+    used = (plan.outcome or {}).get("pool_used_jpy", {})
+    pool_rows = [
+        {
+            "pool": pool,
+            "kinds": [str(ActivityKind(kind).label) for kind in pool.kinds if kind in ActivityKind.values],
+            "committed": committed[pool.pk],
+            "chosen": used.get(code, 0),
+            "left": pool.limit_jpy - committed[pool.pk] - used.get(code, 0),
+        }
+        for code, pool in sorted(pools.items())
+    ]
+    actions = list(
+        PlannedAction.objects.filter(plan=plan, chosen=True)
+        .select_related("country", "template__area__stakeholder_group", "pool")
+        .order_by("country__name", "-value")
+    )
+    regions: dict[str, dict[str, Any]] = {}
+    countries: dict[str, dict[str, Any]] = {}
+    reached = ladder_reached()
+    for action in actions:
+        region = regions.setdefault(
+            action.country.region, {"region": action.country.region_label, "cost": 0, "actions": 0}
+        )
+        region["cost"] += action.cost_jpy
+        region["actions"] += 1
+        row = countries.setdefault(
+            action.country_id,
+            {"country": action.country, "reached": reached.get(action.country_id), "rungs": set(), "cost": 0},
+        )
+        row["rungs"].add(action.template.area_rung)
+        row["cost"] += action.cost_jpy
+    for row in countries.values():
+        row["rungs"] = [Stage(rung).label for rung in sorted(row["rungs"])]
+        row["reached"] = Stage(row["reached"]).label if row["reached"] else None
+    days_used = (plan.outcome or {}).get("expert_days_used", 0)
+    return {
+        "pools": pool_rows,
+        "committed_days": committed_days,
+        "days_used": days_used,
+        "days_left": plan.total_expert_days - committed_days - days_used,
+        "actions": actions,
+        "regions": sorted(regions.values(), key=lambda region: -region["cost"]),
+        "countries": sorted(countries.values(), key=lambda row: -row["cost"]),
+        "rules": list(ActionRule.objects.filter(plan=plan).select_related("country", "template")),
+        "conflicts": [conflict_label(name, pools) for name in (plan.outcome or {}).get("conflicts", [])],
+    }

@@ -1,0 +1,56 @@
+"""The plan pages through the real stack: the list, a solved plan by pool, region, country and action, an
+infeasible one in words; staff only."""
+
+import pytest
+from django.utils.html import escape
+
+from plans.models import RegionLimit
+from plans.services import plan_compute
+from tests.factories import UserFactory
+from tests.plans.test_plans import new_plan, run  # noqa: F401 - a fixture
+
+pytestmark = pytest.mark.django_db
+
+
+def staff(client):
+    client.force_login(UserFactory(role="jpo-staff"))
+    return client
+
+
+def test_staff_read_a_solved_plan_by_pool_region_country_and_action(client, run, django_assert_max_num_queries):  # noqa: F811
+    plan = plan_compute(plan=new_plan(run, budget=60_000_000, days=200))
+    staff(client)
+    listing = client.get("/plans/").content.decode()
+    assert f'href="/plans/{plan.pk}/"' in listing and "FY2027" in listing
+    with django_assert_max_num_queries(16):
+        response = client.get(f"/plans/{plan.pk}/")
+    page = response.content.decode()
+    actions = list(plan.actions.select_related("country", "template"))
+    assert actions
+    spent = sum(action.cost_jpy for action in actions)
+    assert f"{60_000_000 - spent:,}" in page  # what is left in the pool
+    assert f"{len(actions)} chosen action" in page
+    for action in actions:
+        assert escape(action.template.name) in page and escape(action.country.name) in page
+    regions = {row["region"]: row["cost"] for row in response.context["regions"]}
+    assert sum(regions.values()) == spent
+    assert {row["country"].iso3 for row in response.context["countries"]} == {action.country_id for action in actions}
+
+
+def test_an_infeasible_plan_says_in_words_what_conflicts(client, run):  # noqa: F811
+    plan = new_plan(run, budget=10_000_000)
+    RegionLimit.objects.create(plan=plan, region="Asia", minimum_jpy=50_000_000)
+    plan_compute(plan=plan)
+    page = staff(client).get(f"/plans/{plan.pk}/").content.decode()
+    assert "No plan meets every constraint." in page
+    assert "the limit of JPO budget" in page and "the minimum for Asia" in page
+    japanese = client.get(f"/plans/{plan.pk}/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "アジアの下限" in japanese
+
+
+@pytest.mark.parametrize("role", ["expert", "partner-system"])
+def test_only_staff_see_plans(client, run, role):  # noqa: F811
+    plan = new_plan(run)
+    client.force_login(UserFactory(role=role))
+    assert client.get("/plans/").status_code == 403
+    assert client.get(f"/plans/{plan.pk}/").status_code == 403
