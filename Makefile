@@ -66,6 +66,7 @@ bench: install-dev
 	$(PY) -m tests.bench.engine
 	@# One core, as a run's worker has: no threaded BLAS in the estimator's matrix products.
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(PY) -m tests.bench.sensitivity
+	OMP_NUM_THREADS=1 $(PY) -m tests.bench.plans
 	BENCH_DATABASE_URL=sqlite:///$(BENCH_DIR)/bench.sqlite3 $(PY) -m tests.bench.end_to_end
 	BENCH_DATABASE_URL=sqlite:///$(BENCH_DIR)/indicators.sqlite3 $(PY) -m tests.bench.indicator_import
 	@case "$(DATABASE_URL)" in postgres*) \

@@ -65,8 +65,18 @@ class Solution:
     chosen: dict[int, str] = field(default_factory=dict)
     pool_used: dict[str, int] = field(default_factory=dict)
     expert_days_used: int = 0
-    # When infeasible: the constraints that conflict, each named as `constraint_names` names it.
-    conflicts: list[str] = field(default_factory=list)
+    # How far below the best possible value the plan may be, as HiGHS proved it (0 for a proven optimum), and
+    # whether it stopped at the time limit before proving it optimal.
+    gap: float = 0.0
+    stopped_early: bool = False
+
+
+class SolverTimeout(Exception):
+    """The time limit passed before HiGHS found any plan meeting every constraint (nor proved there is none)."""
+
+
+# scipy.optimize.milp's statuses.
+OPTIMAL, LIMIT_REACHED, INFEASIBLE = 0, 1, 2
 
 
 def _variables(candidates: Sequence[Candidate], pools: Sequence[Pool]) -> list[tuple[int, int]]:
@@ -76,8 +86,15 @@ def _variables(candidates: Sequence[Candidate], pools: Sequence[Pool]) -> list[t
     ]
 
 
-def solve(candidates: Sequence[Candidate], constraints: Constraints, *, feasibility_only: bool = False) -> Solution:
-    """The best plan, or `Solution(feasible=False)` when no plan meets every constraint (see `explain`)."""
+def solve(
+    candidates: Sequence[Candidate],
+    constraints: Constraints,
+    *,
+    feasibility_only: bool = False,
+    time_limit: float = TIME_LIMIT_SECONDS,
+) -> Solution:
+    """The best plan, or `Solution(feasible=False)` when no plan meets every constraint (see `explain`). At the time
+    limit, the best plan found so far, with the gap HiGHS proved; `SolverTimeout` if it found none."""
     pools = constraints.pools
     pairs = _variables(candidates, pools)
     countries = sorted({candidate.country for candidate in candidates})
@@ -112,7 +129,11 @@ def solve(candidates: Sequence[Candidate], constraints: Constraints, *, feasibil
     must[list(constraints.include)] = 1.0
     add(once, must, 1.0)
     # Each pool within its limit.
-    add(sparse.csr_array((cost, (pool_of, columns)), shape=(len(pools), n_x)), -np.inf, [p.limit for p in pools])
+    add(
+        sparse.csr_array((cost, (pool_of, columns)), shape=(len(pools), n_x)),
+        -np.inf,
+        [p.limit for p in pools],
+    )
     # The experts' days.
     add(days.reshape(1, -1), -np.inf, constraints.expert_days)
     # Regional limits on what is spent.
@@ -143,9 +164,11 @@ def solve(candidates: Sequence[Candidate], constraints: Constraints, *, feasibil
         constraints=LinearConstraint(sparse.vstack(rows, format="csr"), np.concatenate(lower), np.concatenate(upper)),
         integrality=np.ones(n),
         bounds=Bounds(np.zeros(n), upper_bounds),
-        options={"mip_rel_gap": RELATIVE_GAP, "time_limit": TIME_LIMIT_SECONDS, "presolve": True},
+        options={"mip_rel_gap": RELATIVE_GAP, "time_limit": time_limit, "presolve": True},
     )
     if result.x is None:
+        if result.status == LIMIT_REACHED:
+            raise SolverTimeout(f"No plan found within {time_limit:g} s.")
         return Solution(feasible=False)
     taken = result.x[:n_x] > 0.5
     chosen = {int(cand[k]): pools[pool_of[k]].code for k in np.flatnonzero(taken)}
@@ -155,6 +178,8 @@ def solve(candidates: Sequence[Candidate], constraints: Constraints, *, feasibil
         chosen=chosen,
         pool_used={pool.code: int(cost[taken & (pool_of == p)].sum()) for p, pool in enumerate(pools)},
         expert_days_used=int(days[taken].sum()),
+        gap=0.0 if feasibility_only else float(result.get("mip_gap") or 0.0),
+        stopped_early=result.status != OPTIMAL,
     )
 
 

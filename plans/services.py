@@ -209,10 +209,16 @@ def plan_compute(*, plan: Plan) -> Plan:
         plan.outcome = {"conflicts": [f"not_offered:{action}" for action in unmatched], "each_alone": True}
         plan.save()
         return plan
-    solution = optimize.solve(candidates, constraints)
+    try:
+        solution = optimize.solve(candidates, constraints)
+        if not solution.feasible:
+            conflicts, alone = optimize.explain(candidates, constraints)
+    except optimize.SolverTimeout as timeout:
+        plan.status, plan.error, plan.outcome = PlanStatus.FAILED, str(timeout), {}
+        plan.save()
+        return plan
     if not solution.feasible:
         plan.status = PlanStatus.INFEASIBLE
-        conflicts, alone = optimize.explain(candidates, constraints)
         plan.outcome = {"conflicts": [_named(name, candidates) for name in conflicts], "each_alone": alone}
         plan.save()
         return plan
@@ -230,12 +236,15 @@ def plan_compute(*, plan: Plan) -> Plan:
         )
         for position, code in sorted(solution.chosen.items())
     )
-    plan.status = PlanStatus.SUCCEEDED
+    plan.status, plan.error = PlanStatus.SUCCEEDED, ""
     plan.outcome = {
         "value": solution.value,
         "pool_used_jpy": solution.pool_used,
         "expert_days_used": solution.expert_days_used,
         "countries": len({keys[position][0] for position in solution.chosen}),
+        # How far below the best possible value the plan may be: 0 when proven optimal.
+        "gap": solution.gap,
+        "stopped_early": solution.stopped_early,
         "conflicts": [],
     }
     plan.save()
