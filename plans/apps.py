@@ -7,4 +7,7 @@ class PlansConfig(AppConfig):
     verbose_name = _("Cooperation plans")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401 - connects the reference-data receiver
+        from . import (
+            receivers,  # noqa: F401 - connects the reference-data receiver
+            tasks,  # noqa: F401 - registers the tasks its services queue by name
+        )

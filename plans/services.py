@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hipoc.queue import enqueue_on_commit
 from priorities.models import AreaResult, RunStatus
 from programs.models import ActivityKind, CooperationArea, CooperationProgram, ProgramStatus
 
@@ -192,36 +193,86 @@ def _named(conflict: str, candidates: list[optimize.Candidate]) -> str:
     return f"include:{candidate.template} — {candidate.country}"
 
 
-@transaction.atomic
+COMPUTE_TASK = "plans.compute_plan"
+
+
+def _progress(plan: Plan, percent: int) -> None:
+    Plan.objects.filter(pk=plan.pk).update(progress=percent)
+
+
+def plan_compute_request(*, plan: Plan) -> Plan:
+    """Queue the plan for the workers once its constraints pass the checks (refused by field otherwise)."""
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update().select_related("run").get(pk=plan.pk)
+        plan_check(plan=plan)
+        plan.status, plan.progress, plan.error = PlanStatus.QUEUED, 0, ""
+        plan.save(update_fields=["status", "progress", "error"])
+        enqueue_on_commit(
+            COMPUTE_TASK,
+            plan.pk,
+            on_failure=lambda error: plan_fail(plan_id=plan.pk, error=f"The task queue could not be reached: {error}"),
+        )
+    return plan
+
+
+def plan_fail(*, plan_id: int, error: str) -> None:
+    Plan.objects.filter(pk=plan_id).update(status=PlanStatus.FAILED, error=error[:2000], progress=100)
+
+
 def plan_compute(*, plan: Plan) -> Plan:
-    """Solve the plan and store what it chose (or why nothing can be chosen); the constraints are checked first."""
-    plan = Plan.objects.select_for_update().select_related("run").get(pk=plan.pk)
-    plan_check(plan=plan)
+    """Solve the plan and store what it chose (or why nothing can be chosen); the constraints are checked first.
+    The solver runs outside any transaction, so that the plan's progress can be read meanwhile."""
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update().select_related("run").get(pk=plan.pk)
+        plan_check(plan=plan)
+        plan.status, plan.progress = PlanStatus.RUNNING, 5
+        plan.save(update_fields=["status", "progress"])
     candidates, keys = plan_candidates(plan)
     constraints = plan_constraints(plan, keys)
-    unmatched = _unmatched_includes(plan, keys)
-    plan.actions.all().delete()
     plan.inputs = _inputs(plan, candidates, constraints)
-    plan.computed_at = timezone.now()
-    plan.progress = 100
+    _progress(plan, 20)
+    unmatched = _unmatched_includes(plan, keys)
+    solution, outcome = None, {}
     if unmatched:
         plan.status = PlanStatus.INFEASIBLE
-        plan.outcome = {"conflicts": [f"not_offered:{action}" for action in unmatched], "each_alone": True}
+        outcome = {"conflicts": [f"not_offered:{action}" for action in unmatched], "each_alone": True}
+    else:
+        try:
+            solution = optimize.solve(candidates, constraints)
+            _progress(plan, 60)
+            if not solution.feasible:
+                conflicts, alone = optimize.explain(candidates, constraints)
+                plan.status = PlanStatus.INFEASIBLE
+                outcome = {"conflicts": [_named(name, candidates) for name in conflicts], "each_alone": alone}
+        except optimize.SolverTimeout as timeout:
+            solution, plan.status, plan.error = None, PlanStatus.FAILED, str(timeout)
+    if solution is not None and solution.feasible:
+        plan.status, plan.error = PlanStatus.SUCCEEDED, ""
+        outcome = {
+            "value": solution.value,
+            "pool_used_jpy": solution.pool_used,
+            "expert_days_used": solution.expert_days_used,
+            "countries": len({keys[position][0] for position in solution.chosen}),
+            # How far below the best possible value the plan may be: 0 when proven optimal.
+            "gap": solution.gap,
+            "stopped_early": solution.stopped_early,
+            "conflicts": [],
+        }
+    with transaction.atomic():
+        plan.actions.all().delete()
+        if plan.status == PlanStatus.SUCCEEDED:
+            assert solution is not None  # noqa: S101 - narrows the type for mypy
+            _store_actions(plan, candidates, keys, solution)
+        plan.outcome = outcome
+        plan.computed_at = timezone.now()
+        plan.progress = 100
         plan.save()
-        return plan
-    try:
-        solution = optimize.solve(candidates, constraints)
-        if not solution.feasible:
-            conflicts, alone = optimize.explain(candidates, constraints)
-    except optimize.SolverTimeout as timeout:
-        plan.status, plan.error, plan.outcome = PlanStatus.FAILED, str(timeout), {}
-        plan.save()
-        return plan
-    if not solution.feasible:
-        plan.status = PlanStatus.INFEASIBLE
-        plan.outcome = {"conflicts": [_named(name, candidates) for name in conflicts], "each_alone": alone}
-        plan.save()
-        return plan
+    return plan
+
+
+def _store_actions(
+    plan: Plan, candidates: list[optimize.Candidate], keys: list[tuple[str, int]], solution: optimize.Solution
+) -> None:
     pools = {pool.code: pool for pool in plan.pools.all()}
     PlannedAction.objects.bulk_create(
         PlannedAction(
@@ -236,16 +287,3 @@ def plan_compute(*, plan: Plan) -> Plan:
         )
         for position, code in sorted(solution.chosen.items())
     )
-    plan.status, plan.error = PlanStatus.SUCCEEDED, ""
-    plan.outcome = {
-        "value": solution.value,
-        "pool_used_jpy": solution.pool_used,
-        "expert_days_used": solution.expert_days_used,
-        "countries": len({keys[position][0] for position in solution.chosen}),
-        # How far below the best possible value the plan may be: 0 when proven optimal.
-        "gap": solution.gap,
-        "stopped_early": solution.stopped_early,
-        "conflicts": [],
-    }
-    plan.save()
-    return plan

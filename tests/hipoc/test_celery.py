@@ -17,9 +17,12 @@ from countries.models import Country
 from hipoc.celery import app, ping
 from notifications.models import WebhookDelivery, WebhookEndpoint
 from notifications.tasks import deliver_webhook
+from plans.models import FundingPool, Plan
+from plans.tasks import compute_plan
 from priorities.models import AreaResult, RankingResult, RankingRun
 from priorities.services import default_profile, ranking_run_request, reference_data_load
 from priorities.tasks import compute_ranking, reference_data_refresh
+from programs.models import ActivityKind
 from tests.conftest import skip_or_fail
 from tests.factories import RankingRunFactory, UserFactory
 from tests.notifications.receiver import webhook_receiver
@@ -220,3 +223,24 @@ def published_digest() -> str:
         .values_list("run_id", "country_id", "rank", "score")
     )
     return repr(list(rows))
+
+
+def test_a_plan_is_computed_on_the_worker_with_its_progress_recorded(worker):
+    queue, client = worker
+    reference_data_load()  # an earlier transactional test may have flushed it
+    call_command(
+        "seed_demo",
+        *("--countries", "15", "--reports", "80", "--needs", "40", "--programs", "20", "--seed", "3", "--replace"),
+        stdout=StringIO(),
+    )
+    run = computed_run(publish=True)
+    plan = Plan.objects.create(name="FY2027", fiscal_year=2027, run=run, total_expert_days=200, status="queued")
+    FundingPool.objects.create(plan=plan, code="jpo", name="JPO", limit_jpy=80_000_000, kinds=ActivityKind.values)
+    outcome = client.send_task(compute_plan.name, args=[plan.pk], queue=queue).get(timeout=120)
+    plan.refresh_from_db()
+    assert outcome == {"plan": plan.pk, "status": "succeeded", "value": plan.outcome["value"]}
+    assert (plan.status, plan.progress) == ("succeeded", 100)
+    assert 0 < sum(plan.actions.values_list("cost_jpy", flat=True)) <= 80_000_000
+    # A plan no longer queued (edited back to a draft meanwhile) is left as it is.
+    Plan.objects.filter(pk=plan.pk).update(status="draft")
+    assert client.send_task(compute_plan.name, args=[plan.pk], queue=queue).get(timeout=60)["status"] == "skipped"
