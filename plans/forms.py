@@ -21,8 +21,13 @@ REGIONS = ("Africa", "Americas", "Asia", "Europe", "Oceania")
 MAX_ROWS = 200
 
 
+class RunChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return _("Run %(id)s (%(profile)s)") % {"id": obj.pk, "profile": obj.profile.local_name}
+
+
 class PlanForm(forms.ModelForm):
-    run = forms.ModelChoiceField(
+    run = RunChoiceField(
         label=_("Ranking run"),
         queryset=RankingRun.objects.none(),
         help_text=_("A published run: its (country, area) scores are what each action is worth."),
@@ -50,13 +55,6 @@ class PlanForm(forms.ModelForm):
         if self.instance.run_id:
             published = published | RankingRun.objects.filter(pk=self.instance.run_id)
         run.queryset = published.select_related("profile").order_by("-published_at", "-pk")
-        run.label_from_instance = lambda chosen: (
-            _("Run %(id)s (%(profile)s)")
-            % {
-                "id": chosen.pk,
-                "profile": chosen.profile.local_name,
-            }
-        )
 
 
 class PoolForm(RowStyleMixin, forms.ModelForm):
@@ -135,26 +133,13 @@ class PlanRows(BaseInlineFormSet):
             form
             for form in self.forms
             if form.has_changed() or form.instance.pk
-            if not (self.can_delete and self._should_delete_form(form))
+            if not (self.can_delete and getattr(form, "cleaned_data", {}).get("DELETE"))
         ]
 
 
 class CommitmentRows(PlanRows):
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "plan": self.instance}
-
-    @property
-    def empty_form(self):
-        form = self.form(
-            auto_id=self.auto_id,
-            prefix=self.add_prefix("__prefix__"),
-            empty_permitted=True,
-            use_required_attribute=False,
-            plan=self.instance,
-            renderer=self.renderer,
-        )
-        self.add_fields(form, None)
-        return form
 
 
 def _rows(model, form, formset=PlanRows):
