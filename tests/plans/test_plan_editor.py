@@ -87,51 +87,31 @@ def test_staff_make_a_plan_in_the_page_then_add_a_continuing_program(client, run
     assert 'name="commitments-TOTAL_FORMS"' in edit
     program = CooperationProgram.objects.filter(status="ongoing").first()
     pools = {pool.code: pool for pool in plan.pools.all()}
+    pool_rows = [
+        {
+            "id": str(pools["fit"].pk),
+            "code": "fit",
+            "name": "WIPO FIT Japan",
+            "limit_jpy": "50000000",
+            "kinds": ["seminar"],
+        },
+        {
+            "id": str(pools["jpo"].pk),
+            "code": "jpo",
+            "name": "JPO budget",
+            "limit_jpy": "200000000",
+            "kinds": ALL_KINDS,
+        },
+    ]
     data = page(
         run,
         max_countries="5",
-        pools=[
-            {
-                "id": str(pools["fit"].pk),
-                "code": "fit",
-                "name": "WIPO FIT Japan",
-                "limit_jpy": "50000000",
-                "kinds": ["seminar"],
-            },
-            {
-                "id": str(pools["jpo"].pk),
-                "code": "jpo",
-                "name": "JPO budget",
-                "limit_jpy": "200000000",
-                "kinds": ALL_KINDS,
-            },
-        ],
         commitments=[
             {"program": str(program.pk), "pool": str(pools["jpo"].pk), "amount_jpy": "20000000", "expert_days": "10"}
         ],
     )
-    data.update(
-        rows(
-            "pools",
-            [
-                {
-                    "id": str(pools["fit"].pk),
-                    "code": "fit",
-                    "name": "WIPO FIT Japan",
-                    "limit_jpy": "50000000",
-                    "kinds": ["seminar"],
-                },
-                {
-                    "id": str(pools["jpo"].pk),
-                    "code": "jpo",
-                    "name": "JPO budget",
-                    "limit_jpy": "200000000",
-                    "kinds": ALL_KINDS,
-                },
-            ],
-            initial=2,
-        )
-    )
+    # The two saved pools, sent back as they are.
+    data.update(rows("pools", pool_rows, initial=2))
     region = plan.region_limits.get()
     data.update(
         rows(
@@ -189,7 +169,8 @@ def test_bad_constraints_come_back_as_field_errors_and_save_nothing(client, run,
     else:
         formset = {"pools": editor.pools, "regions": editor.region_limits}[row_set]
         assert field in formset.errors[0]
-    assert f'id="id_{row_set}-0-{field}_error"' in response.content.decode() if row_set else True
+        # The error stands beside its input in the page.
+        assert f'id="id_{row_set}-0-{field}_error"' in response.content.decode()
     plan.refresh_from_db()
     after = (
         Plan.objects.count(),
