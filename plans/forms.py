@@ -14,7 +14,16 @@ from priorities.models import RankingRun, RunStatus
 from programs.forms import RowStyleMixin
 from programs.models import ActivityKind, CooperationProgram, ProgramStatus
 
-from .models import ActionRule, ActionTemplate, Commitment, FundingPool, Plan, PlanStatus, RegionLimit
+from .models import (
+    ROBUST_SAMPLES,
+    ActionRule,
+    ActionTemplate,
+    Commitment,
+    FundingPool,
+    Plan,
+    PlanStatus,
+    RegionLimit,
+)
 
 # The plan's regional limits are on the five UN M49 regions a country's `region` names.
 REGIONS = ("Africa", "Americas", "Asia", "Europe", "Oceania")
@@ -43,6 +52,7 @@ class PlanForm(forms.ModelForm):
             "max_countries",
             "discount_by_evidence",
             "seed",
+            "samples",
             "shared",
         ]
 
@@ -55,6 +65,14 @@ class PlanForm(forms.ModelForm):
         if self.instance.run_id:
             published = published | RankingRun.objects.filter(pk=self.instance.run_id)
         run.queryset = published.select_related("profile").order_by("-published_at", "-pk")
+
+    def clean_samples(self) -> int:
+        samples = self.cleaned_data["samples"]
+        if 0 < samples < ROBUST_SAMPLES:
+            raise forms.ValidationError(
+                _("At least %(count)s samples, or 0 to solve the plan once.") % {"count": ROBUST_SAMPLES}
+            )
+        return samples
 
 
 class PoolForm(RowStyleMixin, forms.ModelForm):

@@ -19,6 +19,11 @@ from programs.models import ActivityKind, CooperationArea, CooperationProgram, S
 LARGEST_COST_JPY = 100_000_000_000
 LARGEST_EXPERT_DAYS = 100_000
 FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR = 2000, 2100
+# Fewer draws than this leave the share of samples choosing an action too coarse to read (±7 points at 50%).
+ROBUST_SAMPLES, MOST_SAMPLES = 200, 2000
+# An action chosen in at least this share of the samples is almost always chosen; in less than it and more than
+# `RARELY`, it is on the edge.
+ALMOST_ALWAYS, RARELY = 0.9, 0.1
 
 
 class ActionTemplate(LocalName, models.Model):
@@ -97,6 +102,12 @@ class Plan(models.Model):
         help_text=_("An action's value is its (country, area) score × e / (e + 1), e the effective evidence."),
     )
     seed = models.BigIntegerField(_("random seed"), default=0)
+    samples = models.PositiveSmallIntegerField(
+        _("Monte Carlo samples"),
+        default=ROBUST_SAMPLES,
+        validators=[MaxValueValidator(MOST_SAMPLES)],
+        help_text=_("The plan is solved again under this many draws of the run's uncertainty (0: not at all)."),
+    )
     shared = models.BooleanField(_("shared with partners"), default=False)
     status = models.CharField(_("status"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
@@ -120,6 +131,10 @@ class Plan(models.Model):
             models.CheckConstraint(
                 condition=Q(fiscal_year__gte=FIRST_FISCAL_YEAR, fiscal_year__lte=LAST_FISCAL_YEAR),
                 name="plan_fiscal_year_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(samples=0) | Q(samples__gte=ROBUST_SAMPLES, samples__lte=MOST_SAMPLES),
+                name="plan_samples_none_or_enough",
             ),
         ]
 

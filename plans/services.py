@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any, cast
 
+import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -14,10 +15,11 @@ from django.utils.translation import gettext as _
 
 from hipoc.queue import enqueue_on_commit
 from priorities.models import AreaResult, RunStatus
+from priorities.services.runs import RunEvidenceChanged, ranking_run_samples
 from programs.models import ActivityKind, CooperationArea, CooperationProgram, ProgramStatus
 
 from . import optimize
-from .models import ActionRule, ActionTemplate, Plan, PlannedAction, PlanStatus
+from .models import ALMOST_ALWAYS, RARELY, ActionRule, ActionTemplate, Plan, PlannedAction, PlanStatus
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -180,7 +182,11 @@ def _inputs(plan: Plan, candidates: list[optimize.Candidate], constraints: optim
         "exclude": len(constraints.exclude),
         "discount_by_evidence": plan.discount_by_evidence,
         "solver": optimize.SOLVER,
+        "relative_gap": optimize.RELATIVE_GAP,
+        "time_limit_seconds": optimize.TIME_LIMIT_SECONDS,
         "seed": plan.seed,
+        "samples": plan.samples,
+        "sample_seed": plan.run.seed,
     }
 
 
@@ -246,8 +252,15 @@ def plan_compute(*, plan: Plan) -> Plan:
                 outcome = {"conflicts": [_named(name, candidates) for name in conflicts], "each_alone": alone}
         except optimize.SolverTimeout as timeout:
             solution, plan.status, plan.error = None, PlanStatus.FAILED, str(timeout)
+    shares: dict[int, float] | None = None
     if solution is not None and solution.feasible:
         plan.status, plan.error = PlanStatus.SUCCEEDED, ""
+        robust: dict[str, Any] = {}
+        if plan.samples:
+            try:
+                shares, robust = _robust(plan, candidates, keys, constraints, solution)
+            except RunEvidenceChanged as changed:
+                robust = {"refused": changed.message}
         outcome = {
             "value": solution.value,
             "pool_used_jpy": solution.pool_used,
@@ -257,12 +270,13 @@ def plan_compute(*, plan: Plan) -> Plan:
             "gap": solution.gap,
             "stopped_early": solution.stopped_early,
             "conflicts": [],
+            "robust": robust,
         }
     with transaction.atomic():
         plan.actions.all().delete()
         if plan.status == PlanStatus.SUCCEEDED:
             assert solution is not None  # noqa: S101 - narrows the type for mypy
-            _store_actions(plan, candidates, keys, solution)
+            _store_actions(plan, candidates, keys, solution, shares)
         plan.outcome = outcome
         plan.computed_at = timezone.now()
         plan.progress = 100
@@ -270,9 +284,77 @@ def plan_compute(*, plan: Plan) -> Plan:
     return plan
 
 
+def _sample_values(plan: Plan, candidates: list[optimize.Candidate], keys: list[tuple[str, int]]) -> np.ndarray:
+    """Each candidate's value under each of the run's Monte Carlo samples (samples × candidates): its pair's sampled
+    score, discounted by evidence as its nominal value is."""
+    drawn = ranking_run_samples(run=plan.run, samples=plan.samples)
+    column = {pair: k for k, pair in enumerate(drawn.pairs)}
+    area_of = dict(ActionTemplate.objects.values_list("pk", "area__code"))
+    nominal_score = {
+        (iso3, code): score
+        for iso3, code, score in AreaResult.objects.filter(run=plan.run, score__isnull=False).values_list(
+            "country_id", "area__code", "score"
+        )
+    }
+    values = np.zeros((drawn.scores.shape[0], len(candidates)))
+    for position, (iso3, template_id) in enumerate(keys):
+        pair = (iso3, area_of[template_id])
+        score = nominal_score[pair]
+        # The evidence discount is a factor of the pair, the same in every sample.
+        factor = candidates[position].value / score if score else 0.0
+        values[:, position] = np.nan_to_num(drawn.scores[:, column[pair]]) * factor
+    return values
+
+
+def _robust(
+    plan: Plan,
+    candidates: list[optimize.Candidate],
+    keys: list[tuple[str, int]],
+    constraints: optimize.Constraints,
+    solution: optimize.Solution,
+) -> tuple[dict[int, float], dict[str, Any]]:
+    """The plan solved again under each of the run's samples, from the plan itself (which meets every constraint
+    whatever the values): each candidate's share of the samples choosing it, and the plan's regret — how much
+    more each sample's own plan is worth under that sample's values, on average."""
+    values = _sample_values(plan, candidates, keys)
+    _progress(plan, 70)
+    found = optimize.solve_samples(
+        candidates,
+        constraints,
+        values,
+        solution,
+        progress=lambda done: _progress(plan, 70 + int(25 * done)),
+    )
+    chosen = np.zeros(len(candidates))
+    for sample in found:
+        chosen[list(sample.chosen)] += 1
+    shares = {int(position): float(chosen[position] / len(found)) for position in np.flatnonzero(chosen)}
+    plan_positions = list(solution.chosen)
+    regret = np.array([sample.value - values[k, plan_positions].sum() for k, sample in enumerate(found)])
+    expected = float(np.mean([values[k, plan_positions].sum() for k in range(len(found))]))
+    share = np.array(list(shares.values()))
+    return shares, {
+        "samples": len(found),
+        "expected_value": expected,
+        "regret": float(regret.mean()),
+        "regret_share": float(regret.mean() / expected) if expected else 0.0,
+        "regret_p90": float(np.quantile(regret, 0.9)),
+        "almost_always": int((share >= ALMOST_ALWAYS).sum()),
+        "on_the_edge": int(((share > RARELY) & (share < ALMOST_ALWAYS)).sum()),
+        "samples_stopped_early": sum(sample.stopped_early for sample in found),
+        "sample_time_limit": optimize.SAMPLE_TIME_LIMIT_SECONDS,
+    }
+
+
 def _store_actions(
-    plan: Plan, candidates: list[optimize.Candidate], keys: list[tuple[str, int]], solution: optimize.Solution
+    plan: Plan,
+    candidates: list[optimize.Candidate],
+    keys: list[tuple[str, int]],
+    solution: optimize.Solution,
+    shares: dict[int, float] | None,
 ) -> None:
+    """The chosen actions, and those only some samples' plans chose, with the share of samples choosing each (None
+    when the plan was not solved under the samples)."""
     pools = {pool.code: pool for pool in plan.pools.all()}
     PlannedAction.objects.bulk_create(
         PlannedAction(
@@ -282,8 +364,9 @@ def _store_actions(
             value=candidates[position].value,
             cost_jpy=candidates[position].cost,
             expert_days=candidates[position].expert_days,
-            pool=pools[code],
-            chosen=True,
+            pool=pools[solution.chosen[position]] if position in solution.chosen else None,
+            chosen=position in solution.chosen,
+            probability=None if shares is None else shares.get(position, 0.0),
         )
-        for position, code in sorted(solution.chosen.items())
+        for position in sorted(set(solution.chosen) | set(shares or {}))
     )

@@ -126,6 +126,9 @@ class Outcome:
     country_top_areas: list[list[int]]
     country_rank: np.ndarray
     country_summary: dict[str, np.ndarray]
+    # Each Monte Carlo sample's pair scores (samples × pairs; NaN where a pair lacks evidence): the run's
+    # uncertainty as a cooperation plan reads it.
+    sampled_pair_score: np.ndarray
     # Per country, the Monte Carlo inputs that explain most of its rank's variance, with their first-order index
     # and, once a Sobol analysis has replaced them (`Sensitivity.drivers`), their total index.
     country_drivers: list[list[tuple[str, float, float | None]]]
@@ -721,6 +724,7 @@ def evaluate(problem: DecisionProblem, method: Method) -> Outcome:
         country_top_areas=country_top_areas,
         country_rank=country_rank,
         country_summary=country_summary,
+        sampled_pair_score=sampled_pairs,
         country_drivers=country_drivers,
     )
 

@@ -7,9 +7,11 @@ tasks call the services, not the other way round.
 import contextlib
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from importlib import metadata
 
+import numpy as np
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -358,6 +360,42 @@ def ranking_run_execute(*, run_id: int) -> RankingRun:
         ranking_run_fail(run_id=run_id, error=error.message)
         raise
     return run
+
+
+@dataclass(frozen=True)
+class PairSamples:
+    """A run's pair scores under draws of its uncertainty: (country ISO3, area code) per column, samples × pairs
+    (NaN where a pair lacks the evidence to be scored)."""
+
+    pairs: list[tuple[str, str]]
+    scores: np.ndarray
+
+
+class RunEvidenceChanged(ScoringError):
+    """The evidence a run read has changed since: its samples can no longer be drawn as the run drew them."""
+
+
+def ranking_run_samples(*, run: RankingRun, samples: int) -> PairSamples:
+    """The run's pair scores under `samples` Monte Carlo draws of its uncertainty: its settings, method and seed
+    over the evidence as of its date, read again. Refused when that evidence has changed since the run (its inputs
+    digest differs), since the draws would then be of another ranking."""
+    config = run_settings(run)
+    criteria = criteria_from_json(run.criteria)
+    inputs = extract(config, criteria, as_of=run.as_of)
+    if inputs.digest != run.inputs_digest:
+        raise RunEvidenceChanged(
+            _("The evidence has changed since run %(run)s was computed; plan over a newer run.") % {"run": run.pk}
+        )
+    other_half_lives = [days for days in half_lives(config) if days != config.recency_half_life_days]
+    problem = with_readings(inputs, criteria, as_of=run.as_of, half_lives=other_half_lives)
+    outcome = evaluate(problem, method_from(config, method=run.method, samples=samples, seed=run.seed))
+    iso3 = [country["iso3"] for country in inputs.countries]
+    areas = [area["code"] for area in inputs.areas]
+    pairs = [
+        (iso3[country], areas[area])
+        for country, area in zip(problem.country_of_pair, problem.area_of_pair, strict=True)
+    ]
+    return PairSamples(pairs=pairs, scores=outcome.sampled_pair_score)
 
 
 def ranking_run_fail(*, run_id: int, error: str) -> None:

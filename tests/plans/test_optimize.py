@@ -1,6 +1,9 @@
 """The plan's mixed-integer program on cases small enough to solve by hand."""
 
-from plans.optimize import Candidate, Constraints, Pool, RegionLimit, explain, solve
+import numpy as np
+import pytest
+
+from plans.optimize import Candidate, Constraints, Pool, RegionLimit, explain, greedy, solve, solve_samples
 
 KINDS = frozenset({"seminar", "training_course"})
 
@@ -83,3 +86,48 @@ def test_a_conflict_no_single_relaxation_resolves_names_every_constraint():
     conflicts, each_alone = explain(candidates, constraints)
     assert not each_alone
     assert sorted(conflicts) == ["expert_days", "pool:jpo", "pool:wipo", "region_minimum:Africa", "region_minimum:Asia"]
+
+
+def test_actions_that_fit_the_pools_only_with_their_costs_split_are_refitted_one_pool_each():
+    # Two pools of 5 and three seminars of 4, 3 and 3 (10 together): split across pools they would all fit, paid
+    # from one pool each only two do. The plan keeps the most valuable two that fit, and says it is not proven.
+    candidates = [action("A", 8, 4), action("B", 5, 3), action("C", 4, 3)]
+    pools = (Pool("jpo", 5, KINDS), Pool("wipo", 5, KINDS))
+    solution = solve(candidates, Constraints(pools=pools, expert_days=100))
+    assert sorted(solution.chosen) == [0, 1]
+    assert set(solution.chosen.values()) == {"jpo", "wipo"}
+    assert all(used <= 5 for used in solution.pool_used.values())
+    assert solution.value == 13
+
+
+def test_the_greedy_plan_takes_the_best_value_per_yen_and_meets_regional_minimums_first():
+    candidates = [action("A", 9, 6), action("B", 5, 4), action("C", 1, 4, region="Africa")]
+    pool = (Pool("jpo", 10, KINDS),)
+    assert sorted(greedy(candidates, Constraints(pools=pool, expert_days=100)).chosen) == [0, 1]
+    minimum = (RegionLimit("Africa", minimum=1),)
+    found = greedy(candidates, Constraints(pools=pool, expert_days=100, region_limits=minimum))
+    assert found.feasible and sorted(found.chosen) == [0, 2]
+    # A minimum it cannot reach leaves it without a plan.
+    unreachable = (RegionLimit("Africa", minimum=5),)
+    assert not greedy(candidates, Constraints(pools=pool, expert_days=100, region_limits=unreachable)).feasible
+
+
+def test_an_action_that_dominates_is_chosen_in_every_sample_and_one_that_cannot_fit_in_none():
+    # A is worth most in every sample; D costs more than the pool holds; B and C trade places from sample to sample.
+    candidates = [action("A", 10, 4), action("B", 3, 4), action("C", 3, 4), action("D", 50, 20)]
+    constraints = Constraints(pools=(Pool("jpo", 8, KINDS),), expert_days=100)
+    rng = np.random.default_rng(3)
+    samples = np.column_stack(
+        [rng.uniform(9, 11, 200), rng.uniform(2, 4, 200), rng.uniform(2, 4, 200), np.full(200, 50)]
+    )
+    nominal = solve(candidates, constraints)
+    plans = solve_samples(candidates, constraints, samples, nominal)
+    chosen = np.zeros(4)
+    for plan in plans:
+        chosen[list(plan.chosen)] += 1
+    share = chosen / len(plans)
+    assert share[0] == 1.0 and share[3] == 0.0
+    assert 0.3 < share[1] < 0.7 and share[1] + share[2] == 1.0
+    # Each sample's plan is the best under its own values: A and whichever of B and C is worth more there.
+    for values, plan in zip(samples, plans, strict=True):
+        assert plan.value == pytest.approx(values[0] + max(values[1], values[2]))

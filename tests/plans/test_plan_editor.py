@@ -42,6 +42,7 @@ def page(ranking_run, /, *, pools=None, regions=(), rules=(), commitments=None, 
         "max_countries": "",
         "discount_by_evidence": "on",
         "seed": "0",
+        "samples": "0",
         **plan_fields,
     }
     if pools is None:
@@ -137,6 +138,8 @@ def test_staff_make_a_plan_in_the_page_then_add_a_continuing_program(client, run
 
 BAD_PAGES = [
     # (what the planner typed, the field the error is on, the row set it is in or None for the plan itself)
+    ({"samples": "50"}, "samples", None),
+    ({"samples": "5000"}, "samples", None),
     ({"pools": [{"code": "jpo", "name": "JPO", "limit_jpy": "-5", "kinds": ALL_KINDS}]}, "limit_jpy", "pools"),
     ({"pools": [{"code": "jpo", "name": "JPO", "limit_jpy": "5", "kinds": ["banquet"]}]}, "kinds", "pools"),
     ({"pools": [{"code": "jpo", "name": "JPO", "limit_jpy": "5", "kinds": []}]}, "kinds", "pools"),

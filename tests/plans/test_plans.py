@@ -8,9 +8,20 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db.models import RestrictedError
 
-from plans.models import ActionRule, ActionTemplate, Commitment, FundingPool, Plan, PlanStatus, RegionLimit
+from plans.models import (
+    ALMOST_ALWAYS,
+    RARELY,
+    ROBUST_SAMPLES,
+    ActionRule,
+    ActionTemplate,
+    Commitment,
+    FundingPool,
+    Plan,
+    PlanStatus,
+    RegionLimit,
+)
 from plans.services import ladder_reached, plan_candidates, plan_compute
-from programs.models import ActivityKind, CooperationProgram
+from programs.models import ActivityKind, AreaAssessment, CooperationProgram, ReportStatus
 from tests.priorities.test_api import computed_run, seed
 
 pytestmark = pytest.mark.django_db
@@ -23,8 +34,10 @@ def run():
     return computed_run(publish=True)
 
 
-def new_plan(run, *, budget=300_000_000, days=400, **fields) -> Plan:
-    plan = Plan.objects.create(name="FY2027", fiscal_year=2027, run=run, total_expert_days=days, **fields)
+def new_plan(run, *, budget=300_000_000, days=400, samples=0, **fields) -> Plan:
+    plan = Plan.objects.create(
+        name="FY2027", fiscal_year=2027, run=run, total_expert_days=days, samples=samples, **fields
+    )
     FundingPool.objects.create(plan=plan, code="jpo", name="JPO budget", limit_jpy=budget, kinds=ALL_KINDS)
     return plan
 
@@ -178,3 +191,36 @@ def test_the_plan_command_prints_the_plan_id_last(run):
     lines = out.getvalue().strip().splitlines()
     assert lines[-1] == str(plan.pk)
     assert lines[0].startswith(f"Plan {plan.pk} (FY2027): ")
+
+
+def test_a_robust_plan_records_how_often_each_action_is_chosen_across_the_runs_samples(run):
+    plan = plan_compute(plan=new_plan(run, budget=60_000_000, days=120, samples=ROBUST_SAMPLES))
+    assert plan.status == PlanStatus.SUCCEEDED
+    robust = plan.outcome["robust"]
+    assert robust["samples"] == ROBUST_SAMPLES
+    actions = list(plan.actions.all())
+    chosen = [action for action in actions if action.chosen]
+    assert chosen and all(0.0 <= action.probability <= 1.0 for action in actions)
+    # What the samples' plans chose besides the plan is kept, with its share; nothing no sample chose.
+    assert all(action.probability > 0 for action in actions if not action.chosen)
+    shares = [action.probability for action in actions]
+    assert robust["almost_always"] == sum(share >= ALMOST_ALWAYS for share in shares)
+    assert robust["on_the_edge"] == sum(RARELY < share < ALMOST_ALWAYS for share in shares)
+    # Each sample's plan starts from this one, so it is worth at least as much there: the regret is not negative.
+    assert robust["regret"] >= 0 and robust["regret_p90"] >= 0
+    assert robust["expected_value"] > 0
+    # The same inputs draw the same samples and give the same shares.
+    again = plan_compute(plan=plan)
+    assert sorted(again.actions.values_list("country", "template", "probability")) == sorted(
+        (action.country_id, action.template_id, action.probability) for action in actions
+    )
+
+
+def test_a_robust_plan_over_evidence_changed_since_the_run_is_refused_with_the_reason(run):
+    assessment = AreaAssessment.objects.filter(report__status=ReportStatus.REVIEWED).first()
+    assessment.need_level = 6 - assessment.need_level if assessment.need_level != 3 else 5
+    assessment.save()
+    plan = plan_compute(plan=new_plan(run, budget=60_000_000, days=120, samples=ROBUST_SAMPLES))
+    assert plan.status == PlanStatus.SUCCEEDED
+    assert "evidence has changed" in plan.outcome["robust"]["refused"]
+    assert all(action.chosen and action.probability is None for action in plan.actions.all())
