@@ -302,10 +302,10 @@ def _run(
     highs: highspy.Highs, program: _Program, values: np.ndarray, start: Solution | None, time_limit: float
 ) -> Solution:
     if start is not None and start.feasible:
-        solution = highspy.HighsSolution()
-        solution.col_value = _columns(program, start.chosen)
-        solution.value_valid = True
-        highs.setSolution(solution)
+        incumbent = highspy.HighsSolution()
+        incumbent.col_value = _columns(program, start.chosen)
+        incumbent.value_valid = True
+        highs.setSolution(incumbent)
     started = time.perf_counter()
     highs.run()
     left = max(1.0, time_limit - (time.perf_counter() - started))
