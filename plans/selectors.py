@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from countries.models import region_label
 from programs.models import ActivityKind, Stage
 
-from .models import ActionRule, FundingPool, Plan, PlannedAction
+from .models import ALMOST_ALWAYS, RARELY, ActionRule, FundingPool, Plan, PlannedAction
 from .services import ladder_reached
 
 
@@ -84,7 +84,14 @@ def plan_summary(plan: Plan) -> dict[str, Any]:
         row["rungs"] = [Stage(rung).label for rung in sorted(row["rungs"])]
         row["reached"] = Stage(row["reached"]).label if row["reached"] else None
     days_used = (plan.outcome or {}).get("expert_days_used", 0)
+    on_the_edge = list(
+        PlannedAction.objects.filter(plan=plan, probability__gt=RARELY, probability__lt=ALMOST_ALWAYS)
+        .select_related("country", "template")
+        .order_by("-probability", "country__name")
+    )
     return {
+        "robust": (plan.outcome or {}).get("robust") or {},
+        "on_the_edge": on_the_edge,
         "pools": pool_rows,
         "committed_days": committed_days,
         "days_used": days_used,

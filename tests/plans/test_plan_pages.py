@@ -4,7 +4,7 @@ infeasible one in words; staff only."""
 import pytest
 from django.utils.html import escape
 
-from plans.models import RegionLimit
+from plans.models import ROBUST_SAMPLES, RegionLimit
 from plans.services import plan_compute
 from tests.factories import UserFactory
 from tests.plans.test_plans import new_plan, run  # noqa: F401 - a fixture
@@ -35,6 +35,22 @@ def test_staff_read_a_solved_plan_by_pool_region_country_and_action(client, run,
     regions = {row["region"]: row["cost"] for row in response.context["regions"]}
     assert sum(regions.values()) == spent
     assert {row["country"].iso3 for row in response.context["countries"]} == {action.country_id for action in actions}
+
+
+def test_a_robust_plan_shows_its_regret_and_the_actions_on_the_edge(client, run):  # noqa: F811
+    plan = plan_compute(plan=new_plan(run, budget=60_000_000, days=200, samples=ROBUST_SAMPLES))
+    response = staff(client).get(f"/plans/{plan.pk}/")
+    page = response.content.decode()
+    robust = plan.outcome["robust"]
+    assert f"each of the run's {ROBUST_SAMPLES} Monte Carlo samples" in page
+    assert f"{robust['almost_always']} actions are chosen almost always" in page
+    assert f"Expected regret: {robust['regret']:.2f}" in page
+    edge = response.context["on_the_edge"]
+    assert len(edge) == robust["on_the_edge"]
+    for action in edge:
+        assert f"{round(action.probability * 100)}%" in page
+    japanese = client.get(f"/plans/{plan.pk}/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "期待リグレット" in japanese
 
 
 def test_an_infeasible_plan_says_in_words_what_conflicts(client, run):  # noqa: F811
