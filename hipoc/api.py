@@ -13,6 +13,7 @@ from rest_framework.routers import DefaultRouter
 from countries.api import IndicatorViewSet
 from hipoc.exceptions import api_path_not_found
 from notifications.api.views import WebhookEndpointViewSet
+from plans.api import PlanViewSet
 from priorities.api.countries import CountryViewSet
 from priorities.api.views import PolicySourceViewSet, RankingRunViewSet, WeightProfileViewSet
 from programs.api.reference import CooperationAreaViewSet, CooperationProgramViewSet
@@ -30,6 +31,7 @@ router.register("programs", CooperationProgramViewSet, basename="program")
 router.register("rankings", RankingRunViewSet, basename="ranking")
 router.register("mission-reports", MissionReportViewSet, basename="mission-report")
 router.register("needs", StakeholderNeedViewSet, basename="need")
+router.register("plans", PlanViewSet, basename="plan")
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 
 urlpatterns = [
