@@ -1,34 +1,8 @@
 from django.contrib import admin
-from import_export import fields, resources, widgets
 from import_export.admin import ImportExportModelAdmin
 
-from programs.models import CooperationArea
-
 from .models import ActionRule, ActionTemplate, Commitment, FundingPool, Plan, RegionLimit
-
-
-class ActionTemplateResource(resources.ModelResource):
-    """The catalogue as a spreadsheet: one row per template, the area by its code, keyed by the template's code."""
-
-    area = fields.Field(attribute="area", column_name="area", widget=widgets.ForeignKeyWidget(CooperationArea, "code"))
-
-    class Meta:
-        model = ActionTemplate
-        import_id_fields = ("code",)
-        fields = (
-            "code",
-            "name",
-            "name_ja",
-            "area",
-            "kind",
-            "cost_jpy",
-            "expert_days",
-            "duration_days",
-            "required_stage",
-            "is_active",
-        )
-        skip_unchanged = True
-        clean_model_instances = True
+from .resources import ActionTemplateResource
 
 
 @admin.register(ActionTemplate)

@@ -2,6 +2,7 @@
 as shared, with their chosen actions and, for a robust plan, how often each action was chosen across the samples."""
 
 from django.db.models import Prefetch, QuerySet
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
 from .models import FundingPool, Plan, PlannedAction, PlanStatus, RegionLimit
@@ -108,7 +109,8 @@ class PlanDetailSerializer(PlanSerializer):
     def get_gap(self, plan: Plan) -> float | None:
         return (plan.outcome or {}).get("gap")
 
-    def get_robust(self, plan: Plan) -> RobustSerializer | None:
+    @extend_schema_field(RobustSerializer(allow_null=True))
+    def get_robust(self, plan: Plan) -> dict | None:
         robust = (plan.outcome or {}).get("robust") or {}
         return RobustSerializer(robust).data if "samples" in robust else None
 

@@ -1,6 +1,7 @@
 """The plan editor: the plan's own settings, and one table of rows each for its funding pools, regional limits,
 actions insisted on or ruled out, and the programs that continue. Every refusal is a field error; nothing is saved
-unless the whole page is valid (`PlanEditor.save`)."""
+unless the whole page is valid (`PlanEditor.save`). And the catalogue of action templates: one template, or a
+spreadsheet of them."""
 
 from typing import Any
 
@@ -11,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from countries.models import REGION_NAMES, Country
 from priorities.models import RankingRun, RunStatus
-from programs.forms import RowStyleMixin
-from programs.models import ActivityKind, CooperationProgram, ProgramStatus
+from programs.forms import NeedImportForm, RowStyleMixin
+from programs.models import ActivityKind, CooperationArea, CooperationProgram, ProgramStatus
 
 from .models import (
     ROBUST_SAMPLES,
@@ -225,3 +226,39 @@ class PlanEditor:
             formset.instance = plan
             formset.save()
         return plan
+
+
+class ActionTemplateForm(forms.ModelForm):
+    """One kind of action in the catalogue; a second template for the same area and activity type is refused."""
+
+    class Meta:
+        model = ActionTemplate
+        fields = [
+            "code",
+            "name",
+            "name_ja",
+            "area",
+            "kind",
+            "cost_jpy",
+            "expert_days",
+            "duration_days",
+            "required_stage",
+            "is_active",
+        ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        area = self.fields["area"]
+        assert isinstance(area, forms.ModelChoiceField)  # noqa: S101 - narrows the type for mypy
+        area.queryset = CooperationArea.objects.order_by("position")
+
+
+class ActionTemplateImportForm(NeedImportForm):
+    file = forms.FileField(
+        label=_("CSV or XLSX file"),
+        help_text=_(
+            "Columns: code, name, name_ja, area (its code), kind, cost_jpy, expert_days, duration_days, "
+            "required_stage (1, 2, 3 or empty) and is_active (1 or 0). A row whose code is in the catalogue "
+            "updates that template."
+        ),
+    )

@@ -9,8 +9,12 @@ from django.utils.translation import gettext as _
 from countries.models import region_label
 from programs.models import ActivityKind, Stage
 
-from .models import ALMOST_ALWAYS, RARELY, ActionRule, FundingPool, Plan, PlannedAction
+from .models import ALMOST_ALWAYS, RARELY, ActionRule, ActionTemplate, FundingPool, Plan, PlannedAction
 from .services import ladder_reached
+
+
+def action_templates_listed() -> QuerySet[ActionTemplate]:
+    return ActionTemplate.objects.select_related("area").order_by("area__position", "kind", "code")
 
 
 def plans_listed() -> QuerySet[Plan]:

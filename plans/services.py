@@ -1,4 +1,4 @@
-"""Writes to plans: the demo catalogue, checking a plan's constraints, and computing a plan."""
+"""Writes to plans: the demo catalogue and imports into it, checking a plan's constraints, and computing a plan."""
 
 import csv
 import hashlib
@@ -17,6 +17,7 @@ from hipoc.queue import enqueue_on_commit
 from priorities.models import AreaResult, RunStatus
 from priorities.services.runs import RunEvidenceChanged, ranking_run_samples
 from programs.models import ActivityKind, CooperationArea, CooperationProgram, ProgramStatus
+from programs.services import ImportOutcome
 
 from . import optimize
 from .models import ALMOST_ALWAYS, RARELY, ActionRule, ActionTemplate, Plan, PlannedAction, PlanStatus
@@ -370,3 +371,29 @@ def _store_actions(
         )
         for position in sorted(set(solution.chosen) | set(shares or {}))
     )
+
+
+def action_templates_import(*, dataset, commit: bool) -> ImportOutcome:
+    """Add or update catalogue templates from a tablib dataset (keyed by code): every row is checked first, and
+    nothing is written unless all pass."""
+    from .resources import ActionTemplateResource
+
+    resource = ActionTemplateResource()
+    preview = resource.import_data(dataset, dry_run=True, use_transactions=True, rollback_on_validation_errors=True)
+    row_errors: dict[int, list[str]] = {}
+    for number, row in enumerate(preview.rows, start=1):
+        if row.validation_error is not None:
+            row_errors[number] = [
+                f"{field}: {message}"
+                for field, messages in row.validation_error.message_dict.items()
+                for message in messages
+            ]
+    for number, errors in preview.row_errors():
+        row_errors.setdefault(number, []).extend(str(error.error) for error in errors)
+    if not commit or row_errors:
+        return ImportOutcome(totals=dict(preview.totals), row_errors=row_errors, committed=False)
+    with transaction.atomic():
+        result = resource.import_data(dataset, dry_run=False, use_transactions=True, rollback_on_validation_errors=True)
+        if result.has_errors() or result.has_validation_errors():
+            raise ValidationError(_("The file changed between the preview and the import; nothing was imported."))
+    return ImportOutcome(totals=dict(result.totals), row_errors={}, committed=True)

@@ -267,6 +267,7 @@ SPECTACULAR_SETTINGS = {
         "ProgramStatusEnum": "programs.models.ProgramStatus",
         "RunStatusEnum": "priorities.models.RunStatus",
         "AggregationEnum": "priorities.models.Aggregation",
+        "PlanStatusEnum": "plans.models.PlanStatus",
     },
 }
 
