@@ -248,6 +248,15 @@ class PlannedAction(models.Model):
     )
     chosen = models.BooleanField(_("chosen"), default=False)
     probability = models.FloatField(_("chosen in this share of samples"), null=True, blank=True)
+    program = models.OneToOneField(
+        CooperationProgram,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="planned_action",
+        verbose_name=_("planned program"),
+        help_text=_("The program staff made of this action."),
+    )
 
     class Meta:
         verbose_name = _("planned action")

@@ -3,6 +3,7 @@
 import csv
 import hashlib
 import json
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, cast
 
@@ -16,8 +17,15 @@ from django.utils.translation import gettext as _
 from hipoc.queue import enqueue_on_commit
 from priorities.models import AreaResult, RunStatus
 from priorities.services.runs import RunEvidenceChanged, ranking_run_samples
-from programs.models import ActivityKind, CooperationArea, CooperationProgram, ProgramStatus
-from programs.services import ImportOutcome
+from programs.models import (
+    ActivityKind,
+    CooperationActivity,
+    CooperationArea,
+    CooperationProgram,
+    ProgramStatus,
+    ProgramType,
+)
+from programs.services import ImportOutcome, ProgramFields, program_create
 
 from . import optimize
 from .models import ALMOST_ALWAYS, RARELY, ActionRule, ActionTemplate, Plan, PlannedAction, PlanStatus
@@ -397,3 +405,64 @@ def action_templates_import(*, dataset, commit: bool) -> ImportOutcome:
         if result.has_errors() or result.has_validation_errors():
             raise ValidationError(_("The file changed between the preview and the import; nothing was imported."))
     return ImportOutcome(totals=dict(result.totals), row_errors={}, committed=True)
+
+
+def fiscal_year_start(year: int) -> date:
+    """The first day of a Japanese fiscal year (FY2027 runs from 1 April 2027 to 31 March 2028)."""
+    return date(year, 4, 1)
+
+
+def plan_programs_pending(plan: Plan) -> list[PlannedAction]:
+    """The chosen actions of a solved plan not yet made into programs."""
+    if plan.status != PlanStatus.SUCCEEDED:
+        return []
+    return list(
+        plan.actions.filter(chosen=True, program__isnull=True)
+        .select_related("country", "template__area__stakeholder_group", "pool")
+        .order_by("country__name", "template__code")
+    )
+
+
+@transaction.atomic
+def plan_programs_create(*, plan: Plan) -> list[CooperationProgram]:
+    """Make each chosen action not yet made into one a planned program in its country and area, starting with the
+    plan's fiscal year, with its cost as budget, the rung it works on as stage and the action as its activity.
+    Refused unless the plan is solved; an action already made into a program is left alone."""
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != PlanStatus.SUCCEEDED:
+        raise ValidationError(_("Only a solved plan's actions can become programs."))
+    start = fiscal_year_start(plan.fiscal_year)
+    made = []
+    for action in plan_programs_pending(plan):
+        template = action.template
+        end = start + timedelta(days=template.duration_days - 1)
+        title = f"{template.local_name} — {action.country.local_name} (FY{plan.fiscal_year})"[:200]
+        program = program_create(
+            fields=ProgramFields(
+                title=title,
+                description=_("From the cooperation plan “%(plan)s”, paid from %(pool)s.")
+                % {"plan": plan.name, "pool": action.pool.name if action.pool else "—"},
+                program_type=ProgramType.TECHNICAL_COOPERATION,
+                status=ProgramStatus.PLANNED,
+                start_date=start,
+                end_date=end,
+                stage=template.area_rung,
+                budget_jpy=action.cost_jpy,
+                countries=[action.country],
+                areas=[template.area],
+                stakeholder_groups=[template.area.stakeholder_group],
+            )
+        )
+        CooperationActivity.objects.create(
+            program=program,
+            kind=template.kind,
+            title=template.local_name[:200],
+            country=action.country,
+            area=template.area,
+            start_date=start,
+            end_date=end,
+        )
+        action.program = program
+        action.save(update_fields=["program"])
+        made.append(program)
+    return made

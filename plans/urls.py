@@ -9,6 +9,7 @@ urlpatterns = [
     path("plans/<int:pk>/edit/", views.plan_edit, name="plan-edit"),
     path("plans/<int:pk>/compute/", views.plan_compute, name="plan-compute"),
     path("plans/<int:pk>/progress/", views.plan_progress, name="plan-progress"),
+    path("plans/<int:pk>/programs/", views.plan_programs, name="plan-programs"),
     path("plans/actions/", views.action_template_list, name="action-template-list"),
     path("plans/actions/new/", views.action_template_create, name="action-template-create"),
     path("plans/actions/<int:pk>/edit/", views.action_template_edit, name="action-template-edit"),

@@ -19,7 +19,7 @@ from .forms import ActionTemplateForm, ActionTemplateImportForm, PlanEditor
 from .models import ActionTemplate, Plan
 from .resources import ActionTemplateResource
 from .selectors import action_templates_listed, plan_summary, plans_listed
-from .services import action_templates_import, plan_compute_request
+from .services import action_templates_import, plan_compute_request, plan_programs_create, plan_programs_pending
 
 IMPORT_SESSION_KEY = "action-templates-import"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -165,3 +165,20 @@ def action_template_import(request: AuthenticatedRequest) -> HttpResponse:
         if not form.is_valid() or (outcome and outcome.has_errors):
             status = 400
     return render(request, "plans/action_template_import.html", {"form": form, "outcome": outcome}, status=status)
+
+
+def plan_programs(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The chosen actions to be made into planned programs (GET), and making them, once confirmed (POST)."""
+    require(request, "plans.change_plans")
+    plan = get_object_or_404(Plan, pk=pk)
+    if request.method == "POST":
+        try:
+            made = plan_programs_create(plan=plan)
+        except ValidationError as refused:
+            for message in refused.messages:
+                messages.error(request, message)
+            return redirect("plan-detail", plan.pk)
+        messages.success(request, _("%(count)d planned programs made from the plan.") % {"count": len(made)})
+        return redirect("plan-detail", plan.pk)
+    pending = plan_programs_pending(plan)
+    return render(request, "plans/plan_programs.html", {"plan": plan, "pending": pending})

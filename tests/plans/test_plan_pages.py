@@ -1,11 +1,14 @@
 """The plan pages through the real stack: the list, a solved plan by pool, region, country and action, an
 infeasible one in words; staff only."""
 
+import datetime
+
 import pytest
 from django.utils.html import escape
 
 from plans.models import ROBUST_SAMPLES, RegionLimit
 from plans.services import plan_compute
+from programs.models import CooperationProgram, ProgramStatus
 from tests.factories import UserFactory
 from tests.plans.test_plans import new_plan, run  # noqa: F401 - a fixture
 
@@ -70,3 +73,39 @@ def test_only_staff_see_plans(client, run, role):  # noqa: F811
     client.force_login(UserFactory(role=role))
     assert client.get("/plans/").status_code == 403
     assert client.get(f"/plans/{plan.pk}/").status_code == 403
+
+
+def test_staff_make_planned_programs_of_the_chosen_actions_once_after_a_confirmation(client, run):  # noqa: F811
+    plan = plan_compute(plan=new_plan(run, budget=40_000_000, days=200))
+    chosen = list(plan.actions.filter(chosen=True).select_related("template__area", "country"))
+    assert chosen
+    before = CooperationProgram.objects.count()
+    confirm = staff(client).get(f"/plans/{plan.pk}/programs/")
+    assert confirm.status_code == 200
+    assert f"Make {len(chosen)} planned program" in confirm.content.decode()
+    assert CooperationProgram.objects.count() == before  # looking changes nothing
+    assert client.post(f"/plans/{plan.pk}/programs/").status_code == 302
+    assert CooperationProgram.objects.count() == before + len(chosen)
+    for action in chosen:
+        action.refresh_from_db()
+        program = action.program
+        assert program.status == ProgramStatus.PLANNED and program.budget_jpy == action.cost_jpy
+        assert list(program.countries.all()) == [action.country]
+        assert list(program.areas.all()) == [action.template.area]
+        assert program.stage == action.template.area_rung
+        assert program.start_date == datetime.date(2027, 4, 1)
+        activity = program.activities.get()
+        assert (activity.kind, activity.country_id) == (action.template.kind, action.country_id)
+    # A second confirmation makes nothing twice.
+    assert client.post(f"/plans/{plan.pk}/programs/").status_code == 302
+    assert CooperationProgram.objects.count() == before + len(chosen)
+    client.force_login(UserFactory(role="expert"))
+    assert client.post(f"/plans/{plan.pk}/programs/").status_code == 403
+
+
+def test_an_unsolved_plan_makes_no_programs(client, run):  # noqa: F811
+    plan = new_plan(run)
+    before = CooperationProgram.objects.count()
+    response = staff(client).post(f"/plans/{plan.pk}/programs/", follow=True)
+    assert "Only a solved plan" in response.content.decode()
+    assert CooperationProgram.objects.count() == before
