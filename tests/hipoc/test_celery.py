@@ -240,7 +240,10 @@ def test_a_plan_is_computed_on_the_worker_with_its_progress_recorded(worker):
     plan.refresh_from_db()
     assert outcome == {"plan": plan.pk, "status": "succeeded", "value": plan.outcome["value"]}
     assert (plan.status, plan.progress) == ("succeeded", 100)
-    assert 0 < sum(plan.actions.values_list("cost_jpy", flat=True)) <= 80_000_000
+    assert 0 < sum(plan.actions.filter(chosen=True).values_list("cost_jpy", flat=True)) <= 80_000_000
+    # The worker solved it again under the run's samples too.
+    assert plan.outcome["robust"]["samples"] == plan.samples > 0
+    assert not plan.actions.filter(probability__isnull=True).exists()
     # A plan no longer queued (edited back to a draft meanwhile) is left as it is.
     Plan.objects.filter(pk=plan.pk).update(status="draft")
     assert client.send_task(compute_plan.name, args=[plan.pk], queue=queue).get(timeout=60)["status"] == "skipped"
