@@ -262,3 +262,21 @@ class ActionTemplateImportForm(NeedImportForm):
             "updates that template."
         ),
     )
+
+
+class PlanComparisonForm(forms.Form):
+    first = forms.ModelChoiceField(label=_("First plan"), queryset=Plan.objects.none())
+    second = forms.ModelChoiceField(label=_("Second plan"), queryset=Plan.objects.none())
+
+    def __init__(self, *args, plans, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("first", "second"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - narrows the type for mypy
+            field.queryset = plans
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("first") and cleaned.get("first") == cleaned.get("second"):
+            self.add_error("second", _("Choose another plan than the first."))
+        return cleaned

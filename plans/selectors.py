@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from countries.models import region_label
 from programs.models import ActivityKind, Stage
 
-from .models import ALMOST_ALWAYS, RARELY, ActionRule, ActionTemplate, FundingPool, Plan, PlannedAction
+from .models import ALMOST_ALWAYS, RARELY, ActionRule, ActionTemplate, FundingPool, Plan, PlannedAction, PlanStatus
 from .services import ladder_reached
 
 
@@ -105,4 +105,53 @@ def plan_summary(plan: Plan) -> dict[str, Any]:
         "countries": sorted(countries.values(), key=lambda row: -row["cost"]),
         "rules": list(ActionRule.objects.filter(plan=plan).select_related("country", "template")),
         "conflicts": [conflict_label(name, pools) for name in (plan.outcome or {}).get("conflicts", [])],
+    }
+
+
+def plans_comparable() -> QuerySet[Plan]:
+    """The plans that chose actions, which a comparison can set side by side."""
+    return plans_listed().filter(status=PlanStatus.SUCCEEDED)
+
+
+def plan_comparison(first: Plan, second: Plan) -> dict[str, Any]:
+    """Two solved plans side by side: totals, where the money goes by region, and which actions only one chose."""
+    chosen = {
+        plan.pk: {
+            (action.country_id, action.template_id): action
+            for action in PlannedAction.objects.filter(plan=plan, chosen=True).select_related("country", "template")
+        }
+        for plan in (first, second)
+    }
+    mine, theirs = chosen[first.pk], chosen[second.pk]
+
+    def totals(plan: Plan, actions: dict) -> dict[str, Any]:
+        outcome = plan.outcome or {}
+        return {
+            "value": outcome.get("value", 0.0),
+            "cost": sum(action.cost_jpy for action in actions.values()),
+            "expert_days": outcome.get("expert_days_used", 0),
+            "countries": len({country for country, _template in actions}),
+            "actions": len(actions),
+        }
+
+    regions: dict[str, dict[str, Any]] = {}
+    for side, actions in (("first", mine), ("second", theirs)):
+        for action in actions.values():
+            row = regions.setdefault(
+                action.country.region, {"region": action.country.region_label, "first": 0, "second": 0}
+            )
+            row[side] += action.cost_jpy
+
+    def listed(keys: set, actions: dict) -> list[PlannedAction]:
+        return sorted((actions[key] for key in keys), key=lambda action: (action.country.name, action.template.code))
+
+    first_totals, second_totals = totals(first, mine), totals(second, theirs)
+    return {
+        "totals": {"first": first_totals, "second": second_totals},
+        "value_change": second_totals["value"] - first_totals["value"],
+        "cost_change": second_totals["cost"] - first_totals["cost"],
+        "regions": sorted(regions.values(), key=lambda row: -(row["first"] + row["second"])),
+        "only_first": listed(set(mine) - set(theirs), mine),
+        "only_second": listed(set(theirs) - set(mine), theirs),
+        "both": len(set(mine) & set(theirs)),
     }

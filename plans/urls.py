@@ -5,10 +5,12 @@ from . import views
 urlpatterns = [
     path("plans/", views.plan_list, name="plan-list"),
     path("plans/new/", views.plan_create, name="plan-create"),
+    path("plans/compare/", views.plan_compare, name="plan-compare"),
     path("plans/<int:pk>/", views.plan_detail, name="plan-detail"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="plan-edit"),
     path("plans/<int:pk>/compute/", views.plan_compute, name="plan-compute"),
     path("plans/<int:pk>/progress/", views.plan_progress, name="plan-progress"),
+    path("plans/<int:pk>/export/", views.plan_export, name="plan-export"),
     path("plans/<int:pk>/programs/", views.plan_programs, name="plan-programs"),
     path("plans/actions/", views.action_template_list, name="action-template-list"),
     path("plans/actions/new/", views.action_template_create, name="action-template-create"),

@@ -4,6 +4,7 @@ action templates, edited one by one or imported from a spreadsheet."""
 
 import base64
 
+import tablib
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -13,12 +14,13 @@ from django.views.decorators.http import require_POST
 
 from hipoc.http import AuthenticatedRequest
 from hipoc.permissions import require
+from hipoc.spreadsheets import spreadsheet_row
 from programs.forms import dataset_from_upload
 
-from .forms import ActionTemplateForm, ActionTemplateImportForm, PlanEditor
+from .forms import ActionTemplateForm, ActionTemplateImportForm, PlanComparisonForm, PlanEditor
 from .models import ActionTemplate, Plan
 from .resources import ActionTemplateResource
-from .selectors import action_templates_listed, plan_summary, plans_listed
+from .selectors import action_templates_listed, plan_comparison, plan_summary, plans_comparable, plans_listed
 from .services import action_templates_import, plan_compute_request, plan_programs_create, plan_programs_pending
 
 IMPORT_SESSION_KEY = "action-templates-import"
@@ -182,3 +184,81 @@ def plan_programs(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return redirect("plan-detail", plan.pk)
     pending = plan_programs_pending(plan)
     return render(request, "plans/plan_programs.html", {"plan": plan, "pending": pending})
+
+
+def plan_export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The plan as an XLSX workbook: its chosen actions, its pools and where the money goes."""
+    require(request, "plans.browse_plans")
+    plan = get_object_or_404(Plan.objects.select_related("run"), pk=pk)
+    summary = plan_summary(plan)
+    actions = tablib.Dataset(
+        headers=[
+            _("Country"),
+            "ISO3",
+            _("Region"),
+            _("Area"),
+            _("Action"),
+            _("Activity type"),
+            _("Value"),
+            _("Cost (JPY)"),
+            _("Expert-days"),
+            _("Paid from"),
+            _("Chosen in the samples"),
+        ],
+        title=_("Actions")[:31],
+    )
+    for action in summary["actions"]:
+        actions.append(
+            spreadsheet_row(
+                [
+                    action.country.local_name,
+                    action.country_id,
+                    action.country.region_label,
+                    action.template.area.local_name,
+                    action.template.local_name,
+                    action.template.get_kind_display(),
+                    round(action.value, 6),
+                    action.cost_jpy,
+                    action.expert_days,
+                    action.pool.name if action.pool else "",
+                    action.probability,
+                ]
+            )
+        )
+    pools = tablib.Dataset(
+        headers=[
+            _("Pool"),
+            _("Limit (JPY)"),
+            _("Continuing programs (JPY)"),
+            _("Chosen actions (JPY)"),
+            _("Left (JPY)"),
+        ],
+        title=_("Pools")[:31],
+    )
+    for row in summary["pools"]:
+        pools.append(
+            spreadsheet_row([row["pool"].name, row["pool"].limit_jpy, row["committed"], row["chosen"], row["left"]])
+        )
+    regions = tablib.Dataset(headers=[_("Region"), _("Actions"), _("Cost (JPY)")], title=_("Regions")[:31])
+    for region in summary["regions"]:
+        regions.append(spreadsheet_row([region["region"], region["actions"], region["cost"]]))
+    workbook = tablib.Databook([actions, pools, regions])
+    response = HttpResponse(workbook.export("xlsx"), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="plan-{plan.pk}-fy{plan.fiscal_year}.xlsx"'
+    return response
+
+
+def plan_compare(request: AuthenticatedRequest) -> HttpResponse:
+    """Two solved plans side by side, chosen in the page (`?first=ID&second=ID`)."""
+    require(request, "plans.browse_plans")
+    form = PlanComparisonForm(request.GET or None, plans=plans_comparable())
+    comparison, status = None, 200
+    if form.is_bound and "second" in request.GET:
+        if form.is_valid():
+            comparison = plan_comparison(form.cleaned_data["first"], form.cleaned_data["second"])
+        else:
+            status = 400
+    context = {"form": form, "comparison": comparison, "first": form.cleaned_data.get("first") if comparison else None}
+    if comparison:
+        context["second"] = form.cleaned_data["second"]
+    return render(request, "plans/plan_compare.html", context, status=status)

@@ -4,6 +4,7 @@ infeasible one in words; staff only."""
 import datetime
 
 import pytest
+import tablib
 from django.utils.html import escape
 
 from plans.models import ROBUST_SAMPLES, RegionLimit
@@ -109,3 +110,33 @@ def test_an_unsolved_plan_makes_no_programs(client, run):  # noqa: F811
     response = staff(client).post(f"/plans/{plan.pk}/programs/", follow=True)
     assert "Only a solved plan" in response.content.decode()
     assert CooperationProgram.objects.count() == before
+
+
+def test_two_plans_compared_say_what_one_adds_to_the_other_and_the_workbook_holds_the_plan(client, run):  # noqa: F811
+    small = plan_compute(plan=new_plan(run, budget=20_000_000, days=200))
+    large = plan_compute(plan=new_plan(run, budget=60_000_000, days=200))
+    response = staff(client).get(f"/plans/compare/?first={small.pk}&second={large.pk}")
+    assert response.status_code == 200
+    comparison = response.context["comparison"]
+    small_actions = set(small.actions.filter(chosen=True).values_list("country", "template"))
+    large_actions = set(large.actions.filter(chosen=True).values_list("country", "template"))
+    assert comparison["both"] == len(small_actions & large_actions)
+    assert {(a.country_id, a.template_id) for a in comparison["only_second"]} == large_actions - small_actions
+    assert comparison["value_change"] == pytest.approx(large.outcome["value"] - small.outcome["value"])
+    assert comparison["value_change"] >= 0  # more money never buys less
+    page = response.content.decode()
+    assert f"{comparison['both']} actions are in both" in page
+    # A plan compared with itself is refused beside the field.
+    same = client.get(f"/plans/compare/?first={small.pk}&second={small.pk}")
+    assert same.status_code == 400 and "second" in same.context["form"].errors
+
+    workbook = client.get(f"/plans/{large.pk}/export/")
+    assert workbook["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = tablib.Databook().load(workbook.content, format="xlsx")
+    sheets = {sheet.title: sheet for sheet in book.sheets()}
+    assert set(sheets) == {"Actions", "Pools", "Regions"}
+    assert sheets["Actions"].height == len(large_actions)
+    assert sum(sheets["Actions"]["Cost (JPY)"]) == sum(
+        large.actions.filter(chosen=True).values_list("cost_jpy", flat=True)
+    )
+    assert sheets["Pools"][0][0] == "JPO budget"
