@@ -22,6 +22,9 @@ RELATIVE_GAP = 1e-6
 TIME_LIMIT_SECONDS = 60.0
 # Each Monte Carlo sample's plan: started from the nominal plan, improved for at most this long.
 SAMPLE_TIME_LIMIT_SECONDS = 0.5
+# The value-for-money frontier: the plan solved again with its pools at these shares of their limits.
+FRONTIER_SCALES = (0.25, 0.5, 0.75, 1.25, 1.5, 2.0)
+FRONTIER_TIME_LIMIT_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -389,6 +392,28 @@ def solve_samples(
         found.append(_run(highs, program, values, start, time_limit))
         if progress is not None:
             progress((row + 1) / len(samples))
+    return found
+
+
+def frontier(
+    candidates: Sequence[Candidate],
+    constraints: Constraints,
+    scales: Sequence[float] = FRONTIER_SCALES,
+    *,
+    time_limit: float = FRONTIER_TIME_LIMIT_SECONDS,
+) -> list[tuple[float, Solution]]:
+    """The best plan with every pool's limit scaled by each of `scales`, the other constraints as they are: what
+    less or more money would buy. A scale no plan meets every constraint at (a regional minimum beyond the money)
+    or none is found for in time is left out."""
+    found = []
+    for scale in scales:
+        pools = tuple(replace(pool, limit=int(pool.limit * scale)) for pool in constraints.pools)
+        try:
+            solution = solve(candidates, replace(constraints, pools=pools), time_limit=time_limit)
+        except (SolverTimeout, UnsplittableFunding):
+            continue
+        if solution.feasible:
+            found.append((scale, solution))
     return found
 
 

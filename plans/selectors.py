@@ -93,7 +93,27 @@ def plan_summary(plan: Plan) -> dict[str, Any]:
         .select_related("country", "template")
         .order_by("-probability", "country__name")
     )
+    curve = (plan.outcome or {}).get("frontier") or {}
+    chart = None
+    if curve.get("points"):
+        # Millions of yen on the axis: the amounts are too long to read as ticks.
+        chart = {
+            "frontier": [
+                {"x": point["cost_jpy"] / 1e6, "y": point["value"], "money": point["money_jpy"] / 1e6}
+                for point in curve["points"]
+            ],
+            "plan": [
+                {"x": point["cost_jpy"] / 1e6, "y": point["value"]}
+                for point in curve["points"]
+                if point["scale"] == 1.0
+            ],
+            "greedy": [{"x": curve["greedy"]["cost_jpy"] / 1e6, "y": curve["greedy"]["value"]}]
+            if curve.get("greedy")
+            else [],
+        }
     return {
+        "frontier": curve.get("points", []),
+        "frontier_chart": chart,
         "robust": (plan.outcome or {}).get("robust") or {},
         "on_the_edge": on_the_edge,
         "pools": pool_rows,

@@ -265,6 +265,7 @@ def plan_compute(*, plan: Plan) -> Plan:
     if solution is not None and solution.feasible:
         plan.status, plan.error = PlanStatus.SUCCEEDED, ""
         robust: dict[str, Any] = {}
+        curve = _frontier(plan, candidates, constraints, solution)
         if plan.samples:
             try:
                 shares, robust = _robust(plan, candidates, keys, constraints, solution)
@@ -280,6 +281,7 @@ def plan_compute(*, plan: Plan) -> Plan:
             "stopped_early": solution.stopped_early,
             "conflicts": [],
             "robust": robust,
+            "frontier": curve,
         }
     with transaction.atomic():
         plan.actions.all().delete()
@@ -291,6 +293,35 @@ def plan_compute(*, plan: Plan) -> Plan:
         plan.progress = 100
         plan.save()
     return plan
+
+
+def _frontier(
+    plan: Plan,
+    candidates: list[optimize.Candidate],
+    constraints: optimize.Constraints,
+    solution: optimize.Solution,
+) -> dict[str, Any]:
+    """What less or more money would buy: the best value with every pool's limit scaled, as (money, spent, value)
+    points with the plan's own, and the greedy value-per-yen plan's point beside it."""
+    money = sum(pool.limit for pool in constraints.pools)
+    points = [{"scale": 1.0, "money_jpy": money, "cost_jpy": sum(solution.pool_used.values()), "value": solution.value}]
+    for scale, found in optimize.frontier(candidates, constraints):
+        points.append(
+            {
+                "scale": scale,
+                "money_jpy": int(money * scale),
+                "cost_jpy": sum(found.pool_used.values()),
+                "value": found.value,
+            }
+        )
+    _progress(plan, 65)
+    baseline = optimize.greedy(candidates, constraints)
+    return {
+        "points": sorted(points, key=lambda point: point["scale"]),
+        "greedy": {"cost_jpy": sum(baseline.pool_used.values()), "value": baseline.value}
+        if baseline.feasible
+        else None,
+    }
 
 
 def _sample_values(plan: Plan, candidates: list[optimize.Candidate], keys: list[tuple[str, int]]) -> np.ndarray:

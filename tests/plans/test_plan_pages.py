@@ -41,6 +41,26 @@ def test_staff_read_a_solved_plan_by_pool_region_country_and_action(client, run,
     assert {row["country"].iso3 for row in response.context["countries"]} == {action.country_id for action in actions}
 
 
+def test_the_value_for_money_chart_shows_what_less_or_more_money_would_buy(client, run):  # noqa: F811
+    plan = plan_compute(plan=new_plan(run, budget=40_000_000, days=400))
+    points = plan.outcome["frontier"]["points"]
+    assert [point["scale"] for point in points] == sorted(point["scale"] for point in points)
+    assert 1.0 in [point["scale"] for point in points] and len(points) > 3
+    # The best plan never buys less with more money, nor spends more than it has.
+    values = [point["value"] for point in points]
+    assert values == sorted(values)
+    assert all(point["cost_jpy"] <= point["money_jpy"] for point in points)
+    ours = next(point for point in points if point["scale"] == 1.0)
+    assert ours["value"] == pytest.approx(plan.outcome["value"])
+    greedy = plan.outcome["frontier"]["greedy"]
+    assert greedy["value"] <= ours["value"] + 1e-9
+    response = staff(client).get(f"/plans/{plan.pk}/")
+    page = response.content.decode()
+    assert 'id="plan-frontier"' in page and "chart.umd.min.js" in page
+    assert response.context["frontier_chart"]["plan"] == [{"x": ours["cost_jpy"] / 1e6, "y": ours["value"]}]
+    assert len(response.context["frontier_chart"]["frontier"]) == len(points)
+
+
 def test_a_robust_plan_shows_its_regret_and_the_actions_on_the_edge(client, run):  # noqa: F811
     plan = plan_compute(plan=new_plan(run, budget=60_000_000, days=200, samples=ROBUST_SAMPLES))
     response = staff(client).get(f"/plans/{plan.pk}/")
