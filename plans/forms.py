@@ -91,7 +91,10 @@ class PoolForm(RowStyleMixin, forms.ModelForm):
 
 
 class RegionLimitForm(RowStyleMixin, forms.ModelForm):
-    region = forms.ChoiceField(label=_("Region"), choices=[(code, REGION_NAMES[code]) for code in REGIONS])
+    # A blank first choice, so that the empty row a page offers is left out rather than read as a limit on Africa.
+    region = forms.ChoiceField(
+        label=_("Region"), choices=[("", "---------"), *((code, REGION_NAMES[code]) for code in REGIONS)]
+    )
 
     class Meta:
         model = RegionLimit
