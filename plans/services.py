@@ -259,8 +259,8 @@ def plan_compute(*, plan: Plan) -> Plan:
                 conflicts, alone = optimize.explain(candidates, constraints)
                 plan.status = PlanStatus.INFEASIBLE
                 outcome = {"conflicts": [_named(name, candidates) for name in conflicts], "each_alone": alone}
-        except optimize.SolverTimeout as timeout:
-            solution, plan.status, plan.error = None, PlanStatus.FAILED, str(timeout)
+        except (optimize.SolverTimeout, optimize.UnsplittableFunding) as stopped:
+            solution, plan.status, plan.error = None, PlanStatus.FAILED, str(stopped)
     shares: dict[int, float] | None = None
     if solution is not None and solution.feasible:
         plan.status, plan.error = PlanStatus.SUCCEEDED, ""
@@ -271,6 +271,9 @@ def plan_compute(*, plan: Plan) -> Plan:
                 shares, robust = _robust(plan, candidates, keys, constraints, solution)
             except RunEvidenceChanged as changed:
                 robust = {"refused": changed.message}
+            except (optimize.SolverTimeout, optimize.UnsplittableFunding) as stopped:
+                # The plan stands; only its reading under the samples is missing.
+                robust = {"refused": str(stopped)}
         outcome = {
             "value": solution.value,
             "pool_used_jpy": solution.pool_used,
