@@ -25,7 +25,7 @@ from programs.models import (
     ProgramStatus,
     ProgramType,
 )
-from programs.services import ImportOutcome, ProgramFields, program_create
+from programs.services import ImportOutcome, ProgramFields, program_create, rows_import
 
 from . import optimize
 from .models import ALMOST_ALWAYS, RARELY, ActionRule, ActionTemplate, Plan, PlannedAction, PlanStatus
@@ -420,25 +420,8 @@ def action_templates_import(*, dataset, commit: bool) -> ImportOutcome:
     nothing is written unless all pass."""
     from .resources import ActionTemplateResource
 
-    resource = ActionTemplateResource()
-    preview = resource.import_data(dataset, dry_run=True, use_transactions=True, rollback_on_validation_errors=True)
-    row_errors: dict[int, list[str]] = {}
-    for number, row in enumerate(preview.rows, start=1):
-        if row.validation_error is not None:
-            row_errors[number] = [
-                f"{field}: {message}"
-                for field, messages in row.validation_error.message_dict.items()
-                for message in messages
-            ]
-    for number, errors in preview.row_errors():
-        row_errors.setdefault(number, []).extend(str(error.error) for error in errors)
-    if not commit or row_errors:
-        return ImportOutcome(totals=dict(preview.totals), row_errors=row_errors, committed=False)
     with transaction.atomic():
-        result = resource.import_data(dataset, dry_run=False, use_transactions=True, rollback_on_validation_errors=True)
-        if result.has_errors() or result.has_validation_errors():
-            raise ValidationError(_("The file changed between the preview and the import; nothing was imported."))
-    return ImportOutcome(totals=dict(result.totals), row_errors={}, committed=True)
+        return rows_import(ActionTemplateResource(), dataset, commit=commit)[0]
 
 
 def fiscal_year_start(year: int) -> date:

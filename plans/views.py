@@ -2,8 +2,6 @@
 workers, and one plan — what it funds, from which pool, where and why; `/plans/actions/`: the catalogue of
 action templates, edited one by one or imported from a spreadsheet."""
 
-import base64
-
 import tablib
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -15,7 +13,7 @@ from django.views.decorators.http import require_POST
 from hipoc.http import AuthenticatedRequest
 from hipoc.permissions import require
 from hipoc.spreadsheets import spreadsheet_row
-from programs.forms import dataset_from_upload
+from programs.views.imports import spreadsheet_import_page
 
 from .forms import ActionTemplateForm, ActionTemplateImportForm, PlanComparisonForm, PlanEditor
 from .models import ActionTemplate, Plan
@@ -125,48 +123,19 @@ def action_template_export(request: AuthenticatedRequest) -> HttpResponse:
 def action_template_import(request: AuthenticatedRequest) -> HttpResponse:
     """Upload → preview with every row's errors → import all rows, or none."""
     require(request, "plans.change_plans")
-    form = ActionTemplateImportForm()
-    outcome = None
-    status = 200
-    if request.method == "POST" and "confirm" in request.POST:
-        stored = request.session.pop(IMPORT_SESSION_KEY, None)
-        if stored is None:
-            messages.error(request, _("Upload the file again: the preview has expired."))
-            return redirect("action-template-import")
-        dataset = dataset_from_upload(stored["kind"], base64.b64decode(stored["content"]))
-        try:
-            outcome = action_templates_import(dataset=dataset, commit=True)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect("action-template-import")
-        if outcome.committed:
-            messages.success(
-                request,
-                _("%(new)d templates added, %(updated)d updated.")
-                % {"new": outcome.totals.get("new", 0), "updated": outcome.totals.get("update", 0)},
-            )
-            return redirect("action-template-list")
-        status = 400
-    elif request.method == "POST":
-        form = ActionTemplateImportForm(request.POST, request.FILES)
-        dataset = None
-        if form.is_valid():
-            try:
-                kind, content = form.upload()
-                dataset = dataset_from_upload(kind, content)
-            except ValidationError as error:
-                form.add_error("file", error)
-        if dataset is not None:
-            outcome = action_templates_import(dataset=dataset, commit=False)
-            if not outcome.has_errors:
-                # The very bytes previewed are imported on confirmation.
-                request.session[IMPORT_SESSION_KEY] = {
-                    "kind": kind,
-                    "content": base64.b64encode(content).decode("ascii"),
-                }
-        if not form.is_valid() or (outcome and outcome.has_errors):
-            status = 400
-    return render(request, "plans/action_template_import.html", {"form": form, "outcome": outcome}, status=status)
+    return spreadsheet_import_page(
+        request,
+        form_class=ActionTemplateImportForm,
+        run=lambda dataset, commit: action_templates_import(dataset=dataset, commit=commit),
+        session_key=IMPORT_SESSION_KEY,
+        page="action-template-import",
+        template="plans/action_template_import.html",
+        done=lambda outcome: (
+            _("%(new)d templates added, %(updated)d updated.")
+            % {"new": outcome.totals.get("new", 0), "updated": outcome.totals.get("update", 0)},
+            "action-template-list",
+        ),
+    )
 
 
 def plan_programs(request: AuthenticatedRequest, pk: int) -> HttpResponse:

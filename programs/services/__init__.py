@@ -1,6 +1,15 @@
 """Writes to programs. Each function is one action, atomic, validated before it saves."""
 
-from .needs import ImportOutcome, NeedRecord, need_change_status, need_create, need_update, needs_import, validate_need
+from .needs import (
+    ImportOutcome,
+    NeedRecord,
+    need_change_status,
+    need_create,
+    need_update,
+    needs_import,
+    rows_import,
+    validate_need,
+)
 from .programs import ProgramFields, program_create, program_update
 from .reference import programs_load_reference_data
 from .reports import (
@@ -40,6 +49,7 @@ __all__ = [
     "program_create",
     "program_update",
     "programs_load_reference_data",
+    "rows_import",
     "validate_need",
     "validate_report",
 ]

@@ -143,14 +143,10 @@ def _record_of(need: StakeholderNeed) -> NeedRecord:
     )
 
 
-def needs_import(*, by: User, dataset, commit: bool) -> ImportOutcome:
-    """Import needs from a tablib dataset: every row is checked first and nothing is written unless all pass."""
-    from ..resources import StakeholderNeedResource
-
-    def validate(need: StakeholderNeed) -> None:
-        validate_need(_record_of(need))
-
-    resource = StakeholderNeedResource(user=by, validate=validate)
+def rows_import(resource, dataset, *, commit: bool) -> tuple[ImportOutcome, Any]:
+    """Import a tablib dataset through a django-import-export resource, all rows or none: every row is checked
+    first (a dry run) and nothing is written unless all pass and `commit` asks for it. With the result of the
+    write (None when nothing was written), for what the caller does next in the same transaction."""
     preview = resource.import_data(dataset, dry_run=True, use_transactions=True, rollback_on_validation_errors=True)
     row_errors: dict[int, list[str]] = {}
     for number, row in enumerate(preview.rows, start=1):
@@ -162,13 +158,25 @@ def needs_import(*, by: User, dataset, commit: bool) -> ImportOutcome:
             ]
     for number, errors in preview.row_errors():
         row_errors.setdefault(number, []).extend(str(error.error) for error in errors)
-    totals = dict(preview.totals)
     if not commit or row_errors:
-        return ImportOutcome(totals=totals, row_errors=row_errors, committed=False)
+        return ImportOutcome(totals=dict(preview.totals), row_errors=row_errors, committed=False), None
+    result = resource.import_data(dataset, dry_run=False, use_transactions=True, rollback_on_validation_errors=True)
+    if result.has_errors() or result.has_validation_errors():
+        raise ValidationError(_("The file changed between the preview and the import; nothing was imported."))
+    return ImportOutcome(totals=dict(result.totals), row_errors={}, committed=True), result
+
+
+def needs_import(*, by: User, dataset, commit: bool) -> ImportOutcome:
+    """Import needs from a tablib dataset: every row is checked first and nothing is written unless all pass."""
+    from ..resources import StakeholderNeedResource
+
+    def validate(need: StakeholderNeed) -> None:
+        validate_need(_record_of(need))
+
+    resource = StakeholderNeedResource(user=by, validate=validate)
     with transaction.atomic():
-        result = resource.import_data(dataset, dry_run=False, use_transactions=True, rollback_on_validation_errors=True)
-        if result.has_errors() or result.has_validation_errors():
-            raise ValidationError(_("The file changed between the preview and the import; nothing was imported."))
-        countries = sorted({row.instance.country_id for row in result.rows if row.instance is not None})
-        transaction.on_commit(lambda: evidence_changed.send(sender=StakeholderNeed, countries=countries))
-    return ImportOutcome(totals=dict(result.totals), row_errors={}, committed=True)
+        outcome, result = rows_import(resource, dataset, commit=commit)
+        if result is not None:
+            countries = sorted({row.instance.country_id for row in result.rows if row.instance is not None})
+            transaction.on_commit(lambda: evidence_changed.send(sender=StakeholderNeed, countries=countries))
+    return outcome

@@ -1,13 +1,10 @@
 """Pages for stakeholder needs: the filtered list, recording and editing, statuses, import and export."""
 
-import base64
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,13 +15,14 @@ from hipoc.pagination import paginate_table
 from hipoc.permissions import require
 
 from ..filtersets import StakeholderNeedFilterSet
-from ..forms import NeedImportForm, NeedStatusForm, StakeholderNeedForm, dataset_from_upload
+from ..forms import NeedImportForm, NeedStatusForm, StakeholderNeedForm
 from ..models import NeedStatus, StakeholderNeed
 from ..resources import StakeholderNeedResource
 from ..selectors import history_changes, needs_visible_to
 from ..services import need_change_status, need_create, need_update, needs_import
 from ..services.needs import TRANSITIONS
 from ..tables import StakeholderNeedTable
+from .imports import spreadsheet_import_page
 
 IMPORT_SESSION_KEY = "needs-import"
 EXPORT_TYPES = {
@@ -124,41 +122,15 @@ def needs_export(request: AuthenticatedRequest) -> HttpResponse:
 def needs_import_view(request: AuthenticatedRequest) -> HttpResponse:
     """Upload → preview with every row's errors → import all rows, or none."""
     require(request, "programs.import_needs")
-    form = NeedImportForm()
-    outcome = None
-    status = 200
-    if request.method == "POST" and "confirm" in request.POST:
-        stored = request.session.pop(IMPORT_SESSION_KEY, None)
-        if stored is None:
-            messages.error(request, _("Upload the file again: the preview has expired."))
-            return redirect(reverse("needs-import"))
-        dataset = dataset_from_upload(stored["kind"], base64.b64decode(stored["content"]))
-        try:
-            outcome = needs_import(by=request.user, dataset=dataset, commit=True)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect(reverse("needs-import"))
-        if outcome.committed:
-            messages.success(request, _("%(count)d needs imported.") % {"count": outcome.totals.get("new", 0)})
-            return redirect(reverse("need-list"))
-        status = 400
-    elif request.method == "POST":
-        form = NeedImportForm(request.POST, request.FILES)
-        dataset = None
-        if form.is_valid():
-            try:
-                kind, content = form.upload()
-                dataset = dataset_from_upload(kind, content)
-            except ValidationError as error:
-                form.add_error("file", error)
-        if dataset is not None:
-            outcome = needs_import(by=request.user, dataset=dataset, commit=False)
-            if not outcome.has_errors:
-                # The very bytes previewed are imported on confirmation.
-                request.session[IMPORT_SESSION_KEY] = {
-                    "kind": kind,
-                    "content": base64.b64encode(content).decode("ascii"),
-                }
-        if not form.is_valid() or (outcome and outcome.has_errors):
-            status = 400
-    return render(request, "programs/stakeholderneed_import.html", {"form": form, "outcome": outcome}, status=status)
+    return spreadsheet_import_page(
+        request,
+        form_class=NeedImportForm,
+        run=lambda dataset, commit: needs_import(by=request.user, dataset=dataset, commit=commit),
+        session_key=IMPORT_SESSION_KEY,
+        page="needs-import",
+        template="programs/stakeholderneed_import.html",
+        done=lambda outcome: (
+            _("%(count)d needs imported.") % {"count": outcome.totals.get("new", 0)},
+            "need-list",
+        ),
+    )
