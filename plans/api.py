@@ -73,6 +73,11 @@ class RobustSerializer(serializers.Serializer):
     regret = serializers.FloatField(help_text="How much more each sample's own plan is worth there, on average.")
     regret_share = serializers.FloatField()
     regret_p90 = serializers.FloatField()
+    regret_at_most = serializers.FloatField(
+        allow_null=True,
+        required=False,
+        help_text="The most each sample's best possible plan could be worth over this one, on average, as proved.",
+    )
     almost_always = serializers.IntegerField(help_text="Actions chosen in 90% of the samples or more.")
     on_the_edge = serializers.IntegerField(help_text="Actions chosen in more than 10% and less than 90%.")
     samples_stopped_early = serializers.IntegerField()

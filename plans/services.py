@@ -193,6 +193,8 @@ def _inputs(plan: Plan, candidates: list[optimize.Candidate], constraints: optim
         "solver": optimize.SOLVER,
         "relative_gap": optimize.RELATIVE_GAP,
         "time_limit_seconds": optimize.TIME_LIMIT_SECONDS,
+        "core_size": optimize.CORE_SIZE,
+        "sample_time_limit_seconds": optimize.SAMPLE_TIME_LIMIT_SECONDS,
         "seed": plan.seed,
         "samples": plan.samples,
         "sample_seed": plan.run.seed,
@@ -373,8 +375,10 @@ def _robust(
         chosen[list(sample.chosen)] += 1
     shares = {int(position): float(chosen[position] / len(found)) for position in np.flatnonzero(chosen)}
     plan_positions = list(solution.chosen)
-    regret = np.array([sample.value - values[k, plan_positions].sum() for k, sample in enumerate(found)])
-    expected = float(np.mean([values[k, plan_positions].sum() for k in range(len(found))]))
+    kept = values[:, plan_positions].sum(axis=1)
+    regret = np.array([sample.value for sample in found]) - kept
+    bounds = [sample.bound for sample in found]
+    expected = float(kept.mean())
     share = np.array(list(shares.values()))
     return shares, {
         "samples": len(found),
@@ -382,6 +386,8 @@ def _robust(
         "regret": float(regret.mean()),
         "regret_share": float(regret.mean() / expected) if expected else 0.0,
         "regret_p90": float(np.quantile(regret, 0.9)),
+        # The most the best possible plan of each sample could gain over this one, on average, as the solver proved.
+        "regret_at_most": float(np.mean(np.array(bounds, dtype=float) - kept)) if None not in bounds else None,
         "almost_always": int((share >= ALMOST_ALWAYS).sum()),
         "on_the_edge": int(((share > RARELY) & (share < ALMOST_ALWAYS)).sum()),
         "samples_stopped_early": sum(sample.stopped_early for sample in found),

@@ -1,7 +1,10 @@
 """The plan's mixed-integer program on cases small enough to solve by hand."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
+from scipy.optimize import Bounds, LinearConstraint, milp
 
 from plans.optimize import Candidate, Constraints, Pool, RegionLimit, explain, greedy, solve, solve_samples
 
@@ -131,3 +134,116 @@ def test_an_action_that_dominates_is_chosen_in_every_sample_and_one_that_cannot_
     # Each sample's plan is the best under its own values: A and whichever of B and C is worth more there.
     for values, plan in zip(samples, plans, strict=True):
         assert plan.value == pytest.approx(values[0] + max(values[1], values[2]))
+
+
+def exact_optimum(candidates, constraints) -> float:
+    """The best plan's value by scipy's milp over one column per (action, pool that may fund it) and one per
+    country: independent of the cores, the relaxation and the per-pool-set limits the solver works with."""
+    pools = constraints.pools
+    pairs = [(j, p) for j, c in enumerate(candidates) for p, pool in enumerate(pools) if c.kind in pool.kinds]
+    countries = sorted({c.country for c in candidates})
+    n = len(pairs) + len(countries)
+    rows, lower, upper = [], [], []
+
+    def row(entries, low, high):
+        line = np.zeros(n)
+        for column, coefficient in entries:
+            line[column] += coefficient
+        rows.append(line)
+        lower.append(low)
+        upper.append(high)
+
+    for j in range(len(candidates)):
+        low = 1.0 if j in constraints.include else 0.0
+        high = 0.0 if j in constraints.exclude else 1.0
+        row([(k, 1.0) for k, (i, _p) in enumerate(pairs) if i == j], low, high)
+    for p, pool in enumerate(pools):
+        row([(k, candidates[i].cost) for k, (i, q) in enumerate(pairs) if q == p], -np.inf, pool.limit)
+    row([(k, candidates[i].expert_days) for k, (i, _p) in enumerate(pairs)], -np.inf, constraints.expert_days)
+    for limit in constraints.region_limits:
+        in_region = [(k, candidates[i].cost) for k, (i, _p) in enumerate(pairs) if candidates[i].region == limit.region]
+        row(in_region, limit.minimum or -np.inf, limit.maximum if limit.maximum is not None else np.inf)
+    for k, (i, _p) in enumerate(pairs):
+        row([(k, 1.0), (len(pairs) + countries.index(candidates[i].country), -1.0)], -np.inf, 0.0)
+    row([(len(pairs) + c, 1.0) for c in range(len(countries))], -np.inf, constraints.max_countries or len(countries))
+    objective = np.concatenate([[-candidates[i].value for i, _p in pairs], np.zeros(len(countries))])
+    result = milp(
+        objective,
+        constraints=LinearConstraint(np.array(rows), lower, upper),
+        integrality=np.ones(n),
+        bounds=Bounds(0, 1),
+        options={"mip_rel_gap": 0},
+    )
+    assert result.success
+    return -result.fun
+
+
+def mid_sized(seed: int):
+    """12 countries × 2 areas × 3 kinds, two pools (one funding two of the kinds), regional limits and at most 5
+    countries: more actions than a small first core holds."""
+    rng = np.random.default_rng(seed)
+    kinds = {"seminar": (3, 6), "training_course": (15, 20), "system_delivery": (60, 60)}
+    candidates = [
+        Candidate(
+            country=f"C{country:02d}",
+            region=("Africa", "Asia", "Americas")[country % 3],
+            template=f"a{area}-{kind}",
+            kind=kind,
+            value=float(rng.beta(2, 3) * (cost / 3) ** 0.5),
+            cost=int(cost * rng.uniform(0.7, 1.3) * 1_000_000),
+            expert_days=int(days * rng.uniform(0.7, 1.3)),
+        )
+        for country in range(12)
+        for area in range(2)
+        for kind, (cost, days) in kinds.items()
+    ]
+    constraints = Constraints(
+        pools=(
+            Pool("jpo", 100_000_000, frozenset(kinds)),
+            Pool("fit", 40_000_000, frozenset({"seminar", "training_course"})),
+        ),
+        expert_days=220,
+        max_countries=5,
+        region_limits=(RegionLimit("Africa", minimum=40_000_000), RegionLimit("Americas", maximum=30_000_000)),
+    )
+    return candidates, constraints
+
+
+def meets_every_constraint(candidates, constraints, solution) -> None:
+    pools = {pool.code: pool for pool in constraints.pools}
+    for position, code in solution.chosen.items():
+        assert candidates[position].kind in pools[code].kinds
+    for code, pool in pools.items():
+        assert sum(candidates[k].cost for k, paid in solution.chosen.items() if paid == code) <= pool.limit
+    assert sum(candidates[k].expert_days for k in solution.chosen) <= constraints.expert_days
+    assert len({candidates[k].country for k in solution.chosen}) <= constraints.max_countries
+    for limit in constraints.region_limits:
+        spent = sum(candidates[k].cost for k in solution.chosen if candidates[k].region == limit.region)
+        assert (limit.minimum or 0) <= spent <= (limit.maximum if limit.maximum is not None else np.inf)
+
+
+@pytest.mark.parametrize("core_size", [5, 20, 300])
+def test_plans_grown_from_a_small_core_reach_the_optimum_an_independent_solver_finds(core_size):
+    candidates, constraints = mid_sized(11)
+    optimum = exact_optimum(candidates, constraints)
+    solution = solve(candidates, constraints, core_size=core_size)
+    meets_every_constraint(candidates, constraints, solution)
+    assert not solution.stopped_early
+    assert solution.value == pytest.approx(optimum, rel=1e-6)
+    assert solution.bound >= optimum - 1e-6
+
+
+def test_each_samples_plan_is_no_better_than_its_optimum_and_its_bound_no_lower():
+    candidates, constraints = mid_sized(12)
+    nominal = solve(candidates, constraints)
+    values = np.array([c.value for c in candidates])
+    samples = values * np.random.default_rng(5).lognormal(0.0, 0.3, size=(4, len(candidates)))
+    for row, plan in zip(samples, solve_samples(candidates, constraints, samples, nominal, core_size=5), strict=True):
+        sampled = [replace(c, value=float(v)) for c, v in zip(candidates, row, strict=True)]
+        optimum = exact_optimum(sampled, constraints)
+        meets_every_constraint(candidates, constraints, plan)
+        assert plan.value == pytest.approx(sum(row[k] for k in plan.chosen))
+        assert plan.value >= sum(row[k] for k in nominal.chosen) - 1e-9
+        assert plan.value <= optimum + 1e-6 <= plan.bound + 2e-6
+        if not plan.stopped_early:
+            assert plan.value == pytest.approx(optimum, rel=1e-6)

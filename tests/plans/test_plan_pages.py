@@ -69,12 +69,13 @@ def test_a_robust_plan_shows_its_regret_and_the_actions_on_the_edge(client, run)
     assert f"each of the run's {ROBUST_SAMPLES} Monte Carlo samples" in page
     assert f"{robust['almost_always']} actions are chosen almost always" in page
     assert f"Expected regret: {robust['regret']:.2f}" in page
+    assert f"could gain no more than {robust['regret_at_most']:.2f} over this one" in page
     edge = response.context["on_the_edge"]
     assert len(edge) == robust["on_the_edge"]
     for action in edge:
         assert f"{round(action.probability * 100)}%" in page
     japanese = client.get(f"/plans/{plan.pk}/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
-    assert "期待リグレット" in japanese
+    assert "期待リグレット" in japanese and "上回るのは平均で" in japanese
 
 
 def test_an_infeasible_plan_says_in_words_what_conflicts(client, run):  # noqa: F811

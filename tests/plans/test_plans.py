@@ -208,6 +208,8 @@ def test_a_robust_plan_records_how_often_each_action_is_chosen_across_the_runs_s
     assert robust["on_the_edge"] == sum(RARELY < share < ALMOST_ALWAYS for share in shares)
     # Each sample's plan starts from this one, so it is worth at least as much there: the regret is not negative.
     assert robust["regret"] >= 0 and robust["regret_p90"] >= 0
+    # What the best possible plans could gain bounds what the samples' plans found gain.
+    assert robust["regret_at_most"] >= robust["regret"] - 1e-9
     assert robust["expected_value"] > 0
     # The same inputs draw the same samples and give the same shares.
     again = plan_compute(plan=plan)
