@@ -39,6 +39,9 @@ rules.add_perm("programs.read_every_report", is_staff_member)
 rules.add_perm("programs.file_report", is_expert)
 rules.add_perm("programs.read_report", is_staff_member | (is_expert & is_author))
 rules.add_perm("programs.edit_report", is_expert & is_author & is_editable)
+# The API's change actions ask only whose report it is: whether it is still a draft is answered (400) by the service
+# under the row's lock, so a request that comes after a submission gets the same answer as one that raced it.
+rules.add_perm("programs.change_own_report", is_expert & is_author)
 rules.add_perm("programs.remove_report", is_expert & is_author & is_editable)
 rules.add_perm("programs.review_report", is_staff_member & is_submitted)
 rules.add_perm("programs.reopen_report", is_staff_member & is_reviewed)

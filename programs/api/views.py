@@ -57,9 +57,9 @@ class MissionReportViewSet(
         "list": {"list": "programs.list_reports"},
         "retrieve": {"list": "programs.list_reports", "object": "programs.read_report"},
         "create": {"list": "programs.file_report"},
-        "update": {"list": "programs.list_reports", "object": "programs.edit_report"},
-        "destroy": {"list": "programs.list_reports", "object": "programs.remove_report"},
-        "submit": {"list": "programs.list_reports", "object": "programs.edit_report"},
+        "update": {"list": "programs.list_reports", "object": "programs.change_own_report"},
+        "destroy": {"list": "programs.list_reports", "object": "programs.change_own_report"},
+        "submit": {"list": "programs.list_reports", "object": "programs.change_own_report"},
     }
 
     def get_queryset(self):

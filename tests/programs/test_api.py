@@ -137,6 +137,31 @@ def test_report_permission_matrix(expert, role, list_status, detail_status, crea
 
 
 @pytest.mark.django_db
+def test_a_submitted_report_answers_its_author_that_it_is_no_longer_a_draft_and_stays_as_it_was(expert):
+    """The same 400 whether the change comes after the submission or races it; another expert is still refused."""
+    api = api_for(expert)
+    report = api.post("/api/v1/mission-reports/", REPORT, format="json").json()
+    assert api.post(f"/api/v1/mission-reports/{report['id']}/submit/").status_code == 200
+    submitted = api.get(f"/api/v1/mission-reports/{report['id']}/").json()
+    answers = [
+        api.put(
+            f"/api/v1/mission-reports/{report['id']}/",
+            {**REPORT, "summary": "changed", "version": submitted["version"]},
+            format="json",
+        ),
+        api.post(f"/api/v1/mission-reports/{report['id']}/submit/"),
+        api.delete(f"/api/v1/mission-reports/{report['id']}/"),
+    ]
+    for answer in answers:
+        assert answer.status_code == 400, answer.content
+        assert "Only a draft or a returned report can be changed." in answer.content.decode()
+    assert api.get(f"/api/v1/mission-reports/{report['id']}/").json() == submitted
+    other = api_for(UserFactory(role="expert"))
+    assert other.delete(f"/api/v1/mission-reports/{report['id']}/").status_code == 403
+    assert MissionReport.objects.filter(pk=report["id"], status="submitted").exists()
+
+
+@pytest.mark.django_db
 def test_partner_gets_403_on_needs(expert):
     StakeholderNeedFactory()
     api = api_for(UserFactory(role="partner-system"))
