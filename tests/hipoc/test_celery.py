@@ -191,7 +191,7 @@ def test_a_run_whose_worker_is_killed_is_finished_by_another_and_the_published_r
     before = published_digest()
     # Enough Monte Carlo samples that the computation lasts seconds, long enough to kill the worker inside it.
     # The test process computes a run as soon as it is requested (eager tasks); make it a queued one again.
-    run = RankingRun.objects.get(pk=ranking_run_request(profile=default_profile(), samples=20000, seed=5).pk)
+    run = RankingRun.objects.get(pk=ranking_run_request(profile=default_profile(), samples=6000, seed=5).pk)
     RankingResult.objects.filter(run=run).delete()
     AreaResult.objects.filter(run=run).delete()
     RankingRun.objects.filter(pk=run.pk).update(status="queued", progress=0, inputs_digest="", timings={})
