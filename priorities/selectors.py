@@ -14,7 +14,7 @@ from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from countries.models import Country, Indicator
+from countries.models import Country, Indicator, IndicatorImport, IndicatorValue
 from hipoc.cache import cache_is_shared, current_generation, new_generation
 from hipoc.i18n import in_japanese, local_name_expression
 from programs.models import CooperationArea, CooperationProgram, MissionReport, ProgramStatus, StakeholderNeed
@@ -397,18 +397,21 @@ def criterion_evidence(
 
 
 def evidence_changed_at() -> datetime | None:
-    """When the evidence rankings are made from last changed."""
+    """When the evidence rankings are made from (reviewed reports, needs, programs, indicator values) last changed."""
     stamps = [
         MissionReport.objects.filter(status=MissionReport.Status.REVIEWED).aggregate(at=Max("updated_at"))["at"],
         StakeholderNeed.objects.aggregate(at=Max("updated_at"))["at"],
         CooperationProgram.objects.aggregate(at=Max("updated_at"))["at"],
+        # Indicator values are read by the context criteria: an import that added or changed some counts too.
+        IndicatorImport.objects.filter(Q(created__gt=0) | Q(updated__gt=0)).aggregate(at=Max("imported_at"))["at"],
     ]
     present = [stamp for stamp in stamps if stamp is not None]
     return max(present) if present else None
 
 
 def stale_countries(run: RankingRun) -> set[str]:
-    """Countries whose evidence changed after the run began: their place in it may no longer hold."""
+    """Countries whose evidence (reports, needs, programs, indicator values) changed after the run began: their place
+    in it may no longer hold."""
     since = run.created_at
     changed = set(
         MissionReport.objects.filter(updated_at__gt=since, status__in=[MissionReport.Status.REVIEWED, "returned"])
@@ -420,6 +423,9 @@ def stale_countries(run: RankingRun) -> set[str]:
         CooperationProgram.countries.through.objects.filter(cooperationprogram__updated_at__gt=since)
         .values_list("country", flat=True)
         .distinct()
+    )
+    changed |= set(
+        IndicatorValue.objects.filter(source_import__imported_at__gt=since).values_list("country", flat=True).distinct()
     )
     return changed
 

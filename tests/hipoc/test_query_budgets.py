@@ -44,8 +44,9 @@ Path = Callable[[World], str]
 # Every staff page counts the reports awaiting review for the navigation: one query.
 PAGES: dict[str, tuple[str, Path, int]] = {
     # One of them asks staff whether a run waits to be published; one reads the criteria's names for the unranked.
-    "dashboard": ("jpo-staff", lambda world: "/", 29),
-    "dashboard, one area": ("jpo-staff", lambda world: "/?area=patent_examination", 30),
+    # Two ask whether an indicator import changed values after the run (the stale check, and for which countries).
+    "dashboard": ("jpo-staff", lambda world: "/", 31),
+    "dashboard, one area": ("jpo-staff", lambda world: "/?area=patent_examination", 32),
     "area ranking": ("jpo-staff", lambda world: "/areas/patent_examination/", 12),
     "country page": ("jpo-staff", lambda world: f"/countries/{world.iso3}/", 32),
     "ranking export": ("jpo-staff", lambda world: "/rankings/export/?format=csv", 8),

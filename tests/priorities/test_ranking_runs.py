@@ -388,6 +388,30 @@ def test_the_country_whose_need_changed_is_marked_stale(demo):
 
 
 @pytest.mark.django_db
+def test_an_indicator_import_that_changes_a_value_marks_that_country_stale_and_one_that_changes_none_does_not(demo):
+    from countries.indicator_files import read_indicator_file
+    from countries.models import IndicatorValue
+    from countries.services import indicators_import
+
+    run = run_now()
+    reading = IndicatorValue.objects.filter(country__region="Asia").select_related("indicator").first()
+    header = "iso3,indicator_code,year,value\n"
+
+    def imported(value: float) -> None:
+        line = f"{reading.country_id},{reading.indicator.code},{reading.year},{value}\n"
+        files = [read_indicator_file("values.csv", (header + line).encode())]
+        outcome = indicators_import(files, commit=True)
+        assert outcome.committed and not outcome.problems
+
+    imported(reading.value)
+    assert not ranking_is_stale(run)
+    assert stale_countries(run) == set()
+    imported(reading.value + 1)
+    assert ranking_is_stale(run)
+    assert stale_countries(run) == {reading.country_id}
+
+
+@pytest.mark.django_db
 def test_evidence_a_century_old_under_a_one_day_half_life_weighs_nothing_and_stops_nothing(demo):
     """Regression: 0.5 ** (age / half-life) underflowed on PostgreSQL (DataError), failing every run."""
     need = StakeholderNeedFactory(raised_on=datetime.date(1900, 1, 1), urgency=5)
