@@ -10,6 +10,7 @@ from django.db import transaction
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from countries.forms import CountryChoiceField
 from countries.models import REGION_NAMES, Country
 from priorities.models import RankingRun, RunStatus
 from programs.forms import NeedImportForm, RowStyleMixin
@@ -111,7 +112,7 @@ class RegionLimitForm(RowStyleMixin, forms.ModelForm):
 
 
 class ActionRuleForm(RowStyleMixin, forms.ModelForm):
-    country = forms.ModelChoiceField(label=_("Country"), queryset=Country.objects.order_by("name"))
+    country = CountryChoiceField(label=_("Country"), queryset=Country.objects.all())
     template = forms.ModelChoiceField(
         label=_("Action"), queryset=ActionTemplate.objects.select_related("area").order_by("area__position", "kind")
     )

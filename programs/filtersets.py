@@ -22,10 +22,17 @@ from .models import (
 )
 
 
+def eligible_countries(request):
+    """The partner countries by name in the reader's language (asked for each request, in its language)."""
+    return Country.objects.oda_eligible().by_local_name()
+
+
+def all_countries(request):
+    return Country.objects.by_local_name()
+
+
 class MissionReportFilterSet(django_filters.FilterSet):
-    country = django_filters.ModelChoiceFilter(
-        queryset=Country.objects.oda_eligible().order_by("name"), label=_("Country")
-    )
+    country = django_filters.ModelChoiceFilter(queryset=eligible_countries, label=_("Country"))
     kind = django_filters.ChoiceFilter(choices=ReportKind.choices, label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=ReportStatus.choices, label=_("Status"))
     author = django_filters.ModelChoiceFilter(
@@ -50,9 +57,7 @@ class MissionReportFilterSet(django_filters.FilterSet):
 
 
 class StakeholderNeedFilterSet(django_filters.FilterSet):
-    country = django_filters.ModelChoiceFilter(
-        queryset=Country.objects.oda_eligible().order_by("name"), label=_("Country")
-    )
+    country = django_filters.ModelChoiceFilter(queryset=eligible_countries, label=_("Country"))
     area = django_filters.ModelChoiceFilter(queryset=CooperationArea.objects.all(), label=_("Area"))
     stakeholder_group = django_filters.ModelChoiceFilter(
         queryset=StakeholderGroup.objects.all(), label=_("Stakeholder group")
@@ -72,7 +77,7 @@ class CooperationProgramFilterSet(django_filters.FilterSet):
 
     country = django_filters.ModelChoiceFilter(
         field_name="countries",
-        queryset=Country.objects.order_by("name"),
+        queryset=all_countries,
         to_field_name="iso3",
         label=_("Country"),
     )

@@ -9,6 +9,7 @@ from django import forms
 from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from countries.forms import CountryChoiceField
 from countries.models import Country
 from hipoc.forms import LocalDateInput
 from hipoc.spreadsheets import unpacks_beyond
@@ -37,8 +38,8 @@ class MissionReportForm(forms.Form):
     """The report's own fields. A plain form: the service validates and saves the report and its rows."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", "---------"), *ReportKind.choices])
-    country = forms.ModelChoiceField(
-        queryset=Country.objects.oda_eligible().order_by("name"),
+    country = CountryChoiceField(
+        queryset=Country.objects.oda_eligible(),
         label=_("Country"),
         help_text=_("Partner countries are the recipients of official development assistance."),
     )
@@ -212,7 +213,7 @@ class ReviewForm(forms.Form):
 
 
 class StakeholderNeedForm(forms.Form):
-    country = forms.ModelChoiceField(queryset=Country.objects.oda_eligible().order_by("name"), label=_("Country"))
+    country = CountryChoiceField(queryset=Country.objects.oda_eligible(), label=_("Country"))
     area = forms.ModelChoiceField(queryset=CooperationArea.objects.all(), label=_("Area"))
     stakeholder_group = forms.ModelChoiceField(queryset=StakeholderGroup.objects.all(), label=_("Stakeholder group"))
     description = forms.CharField(label=_("Description"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
@@ -375,7 +376,7 @@ class CooperationProgramForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         countries = self.fields["countries"]
         assert isinstance(countries, forms.ModelMultipleChoiceField)  # noqa: S101 - narrows the type for mypy
-        countries.queryset = Country.objects.order_by("name")
+        countries.queryset = Country.objects.by_local_name()
 
     def clean(self):
         data = super().clean() or {}

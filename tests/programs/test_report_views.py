@@ -350,3 +350,32 @@ def test_only_staff_have_the_review_queue(client, role):
     client.force_login(UserFactory(role=role))
     assert client.get(reverse("report-review-queue")).status_code == 403
     assert 'id="nav-review-queue"' not in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_country_choices_are_listed_by_their_names_in_the_readers_language(client, owner, language):
+    """The report form, the needs filter and the program form: a Japanese reader finds 日本語 names in their order."""
+    import re
+
+    from countries.models import Country
+    from priorities.services import reference_data_load
+
+    reference_data_load()
+    staff = UserFactory(role="jpo-staff")
+    pages = [
+        (owner, "/reports/new/", "id_country"),
+        (staff, "/needs/", "id_country"),
+        (staff, "/programs/new/", "id_countries"),
+    ]
+    for user, path, select in pages:
+        client.force_login(user)
+        page = client.get(path, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        options = re.search(rf'<select[^>]*id="{select}"[^>]*>(.*?)</select>', page, re.S)
+        assert options, path
+        listed = re.findall(r'<option value="([A-Z]{3})"', options.group(1))
+        names = dict(
+            Country.objects.filter(iso3__in=listed).values_list("iso3", "name_ja" if language == "ja" else "name")
+        )
+        assert len(listed) > 100, path
+        assert [names[iso3] for iso3 in listed] == sorted(names[iso3] for iso3 in listed), path
