@@ -69,6 +69,7 @@ def test_the_main_pages_have_no_serious_accessibility_violations(page, screensho
         assert page.locator("html").get_attribute("lang") == language
         found[name] = violations(page)
         screenshot(page, f"{language}-{name}")
+    page.locator("#user-menu").click()  # the signed-in user's menu holds Sign out
     page.locator("form[action$='/accounts/logout/'] button").click()
     page.wait_for_url("**/accounts/login/**")
     sign_in_as(page, "aiko", language)

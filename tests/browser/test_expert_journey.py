@@ -18,6 +18,7 @@ def sign_in(page, username: str) -> None:
 
 
 def sign_out(page) -> None:
+    page.locator("#user-menu").click()  # the signed-in user's menu
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/accounts/login/**")
 
