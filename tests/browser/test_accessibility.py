@@ -67,6 +67,11 @@ def test_the_main_pages_have_no_serious_accessibility_violations(page, screensho
     ]:
         page.goto(path)
         assert page.locator("html").get_attribute("lang") == language
+        # At 1280 px every link of the staff navigation fits one line (one row, the bar no taller than one link).
+        links = page.locator("#main-nav .nav-link")
+        assert links.count() >= 10
+        assert len({round(links.nth(k).bounding_box()["y"]) for k in range(links.count())}) == 1
+        assert page.locator("nav.navbar").bounding_box()["height"] < 60
         found[name] = violations(page)
         screenshot(page, f"{language}-{name}")
     page.locator("#user-menu").click()  # the signed-in user's menu holds Sign out
