@@ -52,19 +52,11 @@ class IndicatorImportForm(forms.Form):
         return files
 
 
-class InLocalOrder:
-    """For a country choice field: the countries listed by their names in the reader's language, put in that order
-    each time a form is made (Django copies its fields then) rather than once when the form's class is defined."""
+class CountryChoiceField(forms.ModelChoiceField):
+    """A country choice listed by the countries' names in the reader's language, put in that order each time a form
+    is made (Django copies its fields then) rather than once when the form's class is defined."""
 
     def __deepcopy__(self, memo):
-        result = super().__deepcopy__(memo)  # type: ignore[misc]
+        result = super().__deepcopy__(memo)  # type: ignore[misc]  # ModelChoiceField defines it; the stubs do not
         result.queryset = result.queryset.by_local_name()
         return result
-
-
-class CountryChoiceField(InLocalOrder, forms.ModelChoiceField):
-    pass
-
-
-class CountryMultipleChoiceField(InLocalOrder, forms.ModelMultipleChoiceField):
-    pass
