@@ -237,6 +237,9 @@ def _model(
         "output_flag": False,
         "mip_rel_gap": RELATIVE_GAP,
         "time_limit": float(time_limit),
+        # HiGHS 1.16 was seen to search a core without end, long past its time limit, after restarting the search
+        # (presolving the core again with the columns it had fixed); without restarts it keeps to its time.
+        "mip_allow_restart": False,
         "threads": 1,
         "random_seed": 0,
     }.items():

@@ -1,6 +1,10 @@
 """The plan's mixed-integer program on cases small enough to solve by hand."""
 
+import os
+import subprocess
+import sys
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -247,3 +251,57 @@ def test_each_samples_plan_is_no_better_than_its_optimum_and_its_bound_no_lower(
         assert plan.value <= optimum + 1e-6 <= plan.bound + 2e-6
         if not plan.stopped_early:
             assert plan.value == pytest.approx(optimum, rel=1e-6)
+
+
+# At full size (250 countries × 15 areas × 5 kinds, priced as the demo catalogue prices them, each action worth its
+# country's score in the area times the square root of its size), HiGHS once searched the first core of this program
+# without end, long past its time limit. The solve runs in a process of its own so that, should it do so again, the
+# test fails instead of waiting for ever.
+FULL_SIZE = """
+import sys
+import numpy as np
+from plans.optimize import Candidate, Constraints, Pool, RegionLimit, solve
+kinds = {
+    "training_course": (15_000_000, 20), "expert_dispatch": (8_000_000, 90), "seminar": (3_000_000, 6),
+    "study_visit": (5_000_000, 5), "system_delivery": (60_000_000, 60),
+}
+regions = ("Africa", "Americas", "Asia", "Europe", "Oceania")
+rng = np.random.default_rng(2026)
+region_of = rng.choice(regions, size=250, p=[0.3, 0.2, 0.3, 0.1, 0.1])
+scores = rng.beta(2.0, 3.0, size=(250, 15))
+candidates = [
+    Candidate(f"C{c:03d}", str(region_of[c]), f"a{a:02d}-{kind}", kind, float(scores[c, a] * (cost / 3e6) ** 0.5),
+              cost, days)
+    for c in range(250) for a in range(15) for kind, (cost, days) in kinds.items()
+]
+constraints = Constraints(
+    pools=(
+        Pool("jpo", 900_000_000, frozenset(kinds)),
+        Pool("fit", 300_000_000, frozenset({"training_course", "seminar", "study_visit"})),
+        Pool("jica", 500_000_000, frozenset({"expert_dispatch", "system_delivery"})),
+    ),
+    expert_days=4_000,
+    region_limits=(
+        RegionLimit("Africa", minimum=300_000_000), RegionLimit("Americas", minimum=150_000_000, maximum=500_000_000),
+        RegionLimit("Asia", minimum=400_000_000), RegionLimit("Europe", maximum=100_000_000),
+        RegionLimit("Oceania", minimum=50_000_000, maximum=200_000_000),
+    ),
+)
+solution = solve(candidates, constraints, time_limit=2.0)
+print(solution.feasible, len(solution.chosen))
+"""
+
+
+def test_a_full_size_solve_keeps_to_its_time_limit_where_highs_once_searched_without_end():
+    finished = subprocess.run(  # noqa: S603 - a fixed command line
+        [sys.executable, "-c", FULL_SIZE],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
+        check=True,
+    )
+    feasible, chosen = finished.stdout.splitlines()[-1].split()
+    assert feasible == "True"
+    assert int(chosen) > 0
