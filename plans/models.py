@@ -120,6 +120,8 @@ class Plan(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    requested_at = models.DateTimeField(_("computation requested at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("computation started at"), null=True, blank=True)
     computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
 
     class Meta:

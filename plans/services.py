@@ -10,7 +10,7 @@ from typing import Any, cast
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +31,11 @@ from . import optimize
 from .models import ALMOST_ALWAYS, RARELY, ActionRule, ActionTemplate, Plan, PlannedAction, PlanStatus
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+# A worker stops a plan's computation after the soft limit (the plan is marked failed) and kills it a minute later.
+PLAN_SOFT_TIME_LIMIT_SECONDS = 15 * 60
+PLAN_TIME_LIMIT_SECONDS = PLAN_SOFT_TIME_LIMIT_SECONDS + 60
+# A plan still queued or computing this long after the hard limit has no worker left to finish it.
+ABANDONED_MARGIN_SECONDS = 300
 
 
 @transaction.atomic
@@ -223,7 +228,8 @@ def plan_compute_request(*, plan: Plan) -> Plan:
         plan = Plan.objects.select_for_update().select_related("run").get(pk=plan.pk)
         plan_check(plan=plan)
         plan.status, plan.progress, plan.error = PlanStatus.QUEUED, 0, ""
-        plan.save(update_fields=["status", "progress", "error"])
+        plan.requested_at, plan.started_at = timezone.now(), None
+        plan.save(update_fields=["status", "progress", "error", "requested_at", "started_at"])
         enqueue_on_commit(
             COMPUTE_TASK,
             plan.pk,
@@ -236,14 +242,31 @@ def plan_fail(*, plan_id: int, error: str) -> None:
     Plan.objects.filter(pk=plan_id).update(status=PlanStatus.FAILED, error=error[:2000], progress=100)
 
 
+def plans_fail_abandoned() -> int:
+    """Mark failed the plans no worker finished within the time a computation may take (a worker killed at the hard
+    limit or lost, or a task the broker lost), so that staff can compute them again. Returns how many there were."""
+    limit = timezone.now() - timedelta(seconds=PLAN_TIME_LIMIT_SECONDS + ABANDONED_MARGIN_SECONDS)
+    waiting = Q(status=PlanStatus.QUEUED) & (Q(requested_at__lt=limit) | Q(requested_at__isnull=True))
+    computing = Q(status=PlanStatus.RUNNING) & (Q(started_at__lt=limit) | Q(started_at__isnull=True))
+    return (
+        Plan.objects.filter(waiting | computing)
+        .filter(created_at__lt=limit)
+        .update(
+            status=PlanStatus.FAILED,
+            error="No worker finished computing this plan in time; it was given up. Compute it again.",
+            progress=100,
+        )
+    )
+
+
 def plan_compute(*, plan: Plan) -> Plan:
     """Solve the plan and store what it chose (or why nothing can be chosen); the constraints are checked first.
     The solver runs outside any transaction, so that the plan's progress can be read meanwhile."""
     with transaction.atomic():
         plan = Plan.objects.select_for_update().select_related("run").get(pk=plan.pk)
         plan_check(plan=plan)
-        plan.status, plan.progress = PlanStatus.RUNNING, 5
-        plan.save(update_fields=["status", "progress"])
+        plan.status, plan.progress, plan.started_at = PlanStatus.RUNNING, 5, timezone.now()
+        plan.save(update_fields=["status", "progress", "started_at"])
     candidates, keys = plan_candidates(plan)
     constraints = plan_constraints(plan, keys)
     plan.inputs = _inputs(plan, candidates, constraints)

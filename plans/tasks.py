@@ -5,10 +5,18 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import ValidationError
 
 from .models import Plan, PlanStatus
-from .services import plan_compute, plan_fail
+from .services import (
+    PLAN_SOFT_TIME_LIMIT_SECONDS,
+    PLAN_TIME_LIMIT_SECONDS,
+    plan_compute,
+    plan_fail,
+    plans_fail_abandoned,
+)
 
 
-@shared_task(name="plans.compute_plan", soft_time_limit=15 * 60, time_limit=16 * 60)
+@shared_task(
+    name="plans.compute_plan", soft_time_limit=PLAN_SOFT_TIME_LIMIT_SECONDS, time_limit=PLAN_TIME_LIMIT_SECONDS
+)
 def compute_plan(plan_id: int) -> dict[str, object]:
     """Compute one queued plan. A plan no longer queued (computed meanwhile, or edited back to a draft) is left."""
     if not Plan.objects.filter(pk=plan_id, status=PlanStatus.QUEUED).exists():
@@ -25,3 +33,8 @@ def compute_plan(plan_id: int) -> dict[str, object]:
         plan_fail(plan_id=plan_id, error=f"{type(error).__name__}: {error}")
         raise
     return {"plan": plan.pk, "status": plan.status, "value": plan.outcome.get("value")}
+
+
+@shared_task(name="plans.fail_abandoned_plans")
+def fail_abandoned_plans() -> int:
+    return plans_fail_abandoned()

@@ -311,6 +311,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "priorities.fail_abandoned_runs",
         "schedule": crontab(minute="*/15"),
     },
+    "fail-abandoned-plans": {
+        "task": "plans.fail_abandoned_plans",
+        "schedule": crontab(minute="*/15"),
+    },
     "requeue-overdue-webhook-deliveries": {
         "task": "notifications.requeue_overdue_deliveries",
         "schedule": crontab(minute="*/10"),

@@ -121,6 +121,13 @@ def result_of(task, worker, timeout: int):
     return client.send_task(task.name, queue=queue).get(timeout=timeout)
 
 
+def test_every_scheduled_task_is_one_the_workers_know(settings):
+    app.loader.import_default_modules()
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "plans.fail_abandoned_plans" in scheduled
+    assert scheduled <= set(app.tasks)
+
+
 def test_worker_answers_a_ping(worker):
     assert result_of(ping, worker, timeout=60) == "pong"
 

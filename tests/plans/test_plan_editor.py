@@ -2,11 +2,15 @@
 in one page, bad constraints come back as field errors with nothing saved, an edit forgets what was computed, and
 "Compute" queues the plan for the workers (eager here; `tests/hipoc/test_celery.py` runs it on a real worker)."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import TestCase
+from django.utils import timezone
 
 from plans.models import Commitment, FundingPool, Plan, PlanStatus, RegionLimit
-from plans.services import plan_candidates, plan_compute
+from plans.services import PLAN_TIME_LIMIT_SECONDS, plan_candidates, plan_compute, plans_fail_abandoned
+from plans.tasks import fail_abandoned_plans
 from programs.models import CooperationProgram
 from tests.factories import UserFactory
 from tests.plans.test_plans import ALL_KINDS, new_plan, run  # noqa: F401 - a fixture
@@ -280,6 +284,35 @@ def test_an_edit_forgets_what_was_computed_and_compute_queues_it_again(client, r
     assert sum(plan.actions.values_list("cost_jpy", flat=True)) <= 40_000_000
     assert sum(plan.actions.values_list("expert_days", flat=True)) <= 100
     assert "hx-get" not in client.get(f"/plans/{plan.pk}/progress/").content.decode()
+
+
+def test_plans_no_worker_finished_are_given_up_and_can_be_computed_again(client, run):  # noqa: F811
+    staff(client)
+    long_ago = timezone.now() - timedelta(seconds=PLAN_TIME_LIMIT_SECONDS + 3600)
+    killed = new_plan(run, budget=60_000_000, days=200, status=PlanStatus.RUNNING, started_at=long_ago)
+    lost = new_plan(run, status=PlanStatus.QUEUED, requested_at=long_ago)
+    waited_long = new_plan(run, status=PlanStatus.RUNNING, requested_at=long_ago, started_at=timezone.now())
+    Plan.objects.filter(pk__in=[killed.pk, lost.pk, waited_long.pk]).update(created_at=long_ago)
+    computing = new_plan(run, status=PlanStatus.RUNNING, started_at=timezone.now())
+    detail = client.get(f"/plans/{killed.pk}/").content.decode()
+    assert "Running" in detail and "disabled" in detail
+
+    assert fail_abandoned_plans.delay().get() == 2
+    statuses = dict(Plan.objects.values_list("pk", "status"))
+    assert [statuses[plan.pk] for plan in (killed, lost, waited_long, computing)] == [
+        PlanStatus.FAILED,
+        PlanStatus.FAILED,
+        PlanStatus.RUNNING,
+        PlanStatus.RUNNING,
+    ]
+    assert plans_fail_abandoned() == 0
+    detail = client.get(f"/plans/{killed.pk}/").content.decode()
+    assert "No worker finished computing this plan in time" in detail and "disabled" not in detail
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(f"/plans/{killed.pk}/compute/")
+    killed.refresh_from_db()
+    assert (killed.status, killed.error) == (PlanStatus.SUCCEEDED, "")
+    assert killed.requested_at > long_ago and killed.started_at >= killed.requested_at
 
 
 def test_computing_a_plan_that_cannot_be_computed_says_why_and_queues_nothing(
