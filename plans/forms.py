@@ -246,6 +246,7 @@ class ActionTemplateForm(forms.ModelForm):
             "cost_jpy",
             "expert_days",
             "duration_days",
+            "effect",
             "required_stage",
             "is_active",
         ]

@@ -4,6 +4,8 @@ A plan reads a published ranking run (the value of working on each country and a
 country stands on the independence ladder, what is already committed); nothing else reads plans.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -18,6 +20,7 @@ from programs.models import ActivityKind, CooperationArea, CooperationProgram, S
 # A single action beyond this is a typing error (¥100 billion is more than the JPO's whole cooperation budget).
 LARGEST_COST_JPY = 100_000_000_000
 LARGEST_EXPERT_DAYS = 100_000
+LEAST_EFFECT, LARGEST_EFFECT = Decimal("0.01"), Decimal(100)
 FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR = 2000, 2100
 # Fewer draws than this leave the share of samples choosing an action too coarse to read (±7 points at 50%).
 ROBUST_SAMPLES, MOST_SAMPLES = 200, 2000
@@ -44,6 +47,17 @@ class ActionTemplate(LocalName, models.Model):
     duration_days = models.PositiveIntegerField(
         _("duration (days)"), validators=[MinValueValidator(1), MaxValueValidator(3660)]
     )
+    effect = models.DecimalField(
+        _("effect"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(1),
+        validators=[MinValueValidator(LEAST_EFFECT), MaxValueValidator(LARGEST_EFFECT)],
+        help_text=_(
+            "What one such action does for the country in its area, against the catalogue's other actions (the demo "
+            "catalogue: a seminar 1). An action's value in a plan is the country's score in the area times this."
+        ),
+    )
     required_stage = models.PositiveSmallIntegerField(
         _("rung reached first"),
         choices=Stage.choices,
@@ -61,6 +75,7 @@ class ActionTemplate(LocalName, models.Model):
             models.UniqueConstraint(fields=["area", "kind"], name="action_template_one_per_area_and_kind"),
             models.CheckConstraint(condition=Q(cost_jpy__gte=1), name="action_template_cost_positive"),
             models.CheckConstraint(condition=Q(duration_days__gte=1), name="action_template_duration_positive"),
+            models.CheckConstraint(condition=Q(effect__gt=0), name="action_template_effect_positive"),
             models.CheckConstraint(condition=Q(kind__in=ActivityKind.values), name="action_template_kind_known"),
         ]
 
@@ -99,7 +114,10 @@ class Plan(models.Model):
     discount_by_evidence = models.BooleanField(
         _("discount thinly evidenced pairs"),
         default=True,
-        help_text=_("An action's value is its (country, area) score × e / (e + 1), e the effective evidence."),
+        help_text=_(
+            "An action's value is its template's effect × its (country, area) score × e / (e + 1), e the effective "
+            "evidence."
+        ),
     )
     seed = models.BigIntegerField(_("random seed"), default=0)
     samples = models.PositiveSmallIntegerField(

@@ -24,6 +24,7 @@ class ActionTemplateResource(resources.ModelResource):
             "cost_jpy",
             "expert_days",
             "duration_days",
+            "effect",
             "required_stage",
             "is_active",
         )

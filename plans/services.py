@@ -4,6 +4,7 @@ import csv
 import hashlib
 import json
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 
@@ -56,6 +57,7 @@ def action_templates_load() -> int:
             cost_jpy=int(row["cost_jpy"]),
             expert_days=int(row["expert_days"]),
             duration_days=int(row["duration_days"]),
+            effect=Decimal(row["effect"]),
             required_stage=int(row["required_stage"]) if row["required_stage"] else None,
         )
         for row in rows
@@ -117,6 +119,7 @@ def plan_candidates(plan: Plan) -> tuple[list[optimize.Candidate], list[tuple[st
     )
     candidates, keys = [], []
     for result in results:
+        value = _value(result, plan.discount_by_evidence)
         for template in templates.get(result.area_id, []):
             if template.required_stage and reached.get(result.country_id, 0) < template.required_stage:
                 continue
@@ -126,7 +129,7 @@ def plan_candidates(plan: Plan) -> tuple[list[optimize.Candidate], list[tuple[st
                     region=result.country.region,
                     template=template.code,
                     kind=template.kind,
-                    value=_value(result, plan.discount_by_evidence),
+                    value=value * float(template.effect),
                     cost=template.cost_jpy,
                     expert_days=template.expert_days,
                 )
@@ -179,12 +182,12 @@ def _inputs(plan: Plan, candidates: list[optimize.Candidate], constraints: optim
     catalogue = list(
         ActionTemplate.objects.filter(is_active=True)
         .order_by("code")
-        .values_list("code", "area__code", "kind", "cost_jpy", "expert_days", "required_stage")
+        .values_list("code", "area__code", "kind", "cost_jpy", "expert_days", "effect", "required_stage")
     )
     return {
         "run": plan.run_id,
         "run_inputs_digest": plan.run.inputs_digest,
-        "templates_digest": hashlib.sha256(json.dumps(catalogue).encode()).hexdigest(),
+        "templates_digest": hashlib.sha256(json.dumps(catalogue, default=str).encode()).hexdigest(),
         "candidates": len(candidates),
         "pools": [{"code": p.code, "left_jpy": p.limit, "kinds": sorted(p.kinds)} for p in constraints.pools],
         "expert_days_left": constraints.expert_days,

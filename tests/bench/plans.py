@@ -46,7 +46,10 @@ def candidates(rng: np.random.Generator) -> list[Candidate]:
     for country in range(COUNTRIES):
         for area in range(AREAS):
             for kind, (cost, days) in KINDS.items():
-                # A bigger action does more: its value grows with its cost, less than in proportion.
+                # Worth the pair's score times the demo catalogue's effect (the square root of the action's cost over
+                # a seminar's), and costing the catalogue's figure: each varied, as one country's action differs
+                # from the typical one, which leaves the program fewer equal choices than a catalogue's round
+                # figures would.
                 worth = scores[country, area] * (cost / 3_000_000) ** 0.5 * rng.uniform(0.8, 1.2)
                 scale = rng.uniform(0.7, 1.3)
                 found.append(

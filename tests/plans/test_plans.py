@@ -1,6 +1,8 @@
 """Plans through the database: the shipped catalogue, candidates that respect the independence ladder, computed
 plans within every constraint, infeasible ones explained, and bad constraints refused by field."""
 
+import math
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -21,6 +23,7 @@ from plans.models import (
     RegionLimit,
 )
 from plans.services import ladder_reached, plan_candidates, plan_compute
+from priorities.models import AreaResult
 from programs.models import ActivityKind, AreaAssessment, CooperationProgram, ReportStatus
 from tests.priorities.test_api import computed_run, seed
 
@@ -55,6 +58,8 @@ def test_the_reference_data_brings_the_demo_catalogue():
     templates = ActionTemplate.objects.select_related("area__stakeholder_group")
     assert templates.count() == 60
     for template in templates:
+        # The catalogue's documented rule: a bigger action does more, less than in proportion to its cost.
+        assert template.effect == Decimal(str(round(math.sqrt(template.cost_jpy / 3_000_000), 1)))
         if template.area.code == "south_south":
             assert template.required_stage == 2
         elif template.area.stakeholder_group.code == "ip_office":
@@ -79,6 +84,26 @@ def test_a_plan_never_offers_an_action_before_the_country_reached_its_rung(run):
     assert plan.status == PlanStatus.SUCCEEDED
     for action in plan.actions.select_related("template"):
         assert (action.template.required_stage or 0) <= reached.get(action.country_id, 0)
+
+
+def test_an_actions_value_is_its_templates_effect_times_the_pairs_score(run):
+    plan = new_plan(run, discount_by_evidence=False)
+    seminar = ActionTemplate.objects.get(code="patent-examination-seminar")
+    course = ActionTemplate.objects.get(code="patent-examination-training-course")
+    ActionTemplate.objects.filter(pk=seminar.pk).update(effect=Decimal("1.00"))
+    ActionTemplate.objects.filter(pk=course.pk).update(effect=Decimal("2.50"))
+    candidates, keys = plan_candidates(plan)
+    value = {key: candidate.value for key, candidate in zip(keys, candidates, strict=True)}
+    scores = dict(
+        AreaResult.objects.filter(run=run, area=seminar.area, score__isnull=False).values_list("country", "score")
+    )
+    assert scores
+    for country, score in scores.items():
+        assert value[(country, seminar.pk)] == pytest.approx(score)
+        assert value[(country, course.pk)] == pytest.approx(2.5 * score)
+    digest = plan_compute(plan=plan).inputs["templates_digest"]
+    ActionTemplate.objects.filter(pk=course.pk).update(effect=Decimal("2.40"))
+    assert plan_compute(plan=plan).inputs["templates_digest"] != digest
 
 
 def test_a_computed_plan_keeps_every_constraint_and_records_its_inputs(run):
