@@ -98,10 +98,15 @@ def plan_summary(plan: Plan) -> dict[str, Any]:
     if curve.get("points"):
         # Millions of yen on the axis: the amounts are too long to read as ticks.
         chart = {
-            "frontier": [
-                {"x": point["cost_jpy"] / 1e6, "y": point["value"], "money": point["money_jpy"] / 1e6}
-                for point in curve["points"]
-            ],
+            # In order of what each plan spends, so that the line runs left to right even where a plan with more
+            # money was held back by another limit (the experts' days) and spent less.
+            "frontier": sorted(
+                (
+                    {"x": point["cost_jpy"] / 1e6, "y": point["value"], "money": point["money_jpy"] / 1e6}
+                    for point in curve["points"]
+                ),
+                key=lambda point: (point["x"], point["money"]),
+            ),
             "plan": [
                 {"x": point["cost_jpy"] / 1e6, "y": point["value"]}
                 for point in curve["points"]
@@ -112,6 +117,7 @@ def plan_summary(plan: Plan) -> dict[str, Any]:
             else [],
         }
     return {
+        "gap_percent": 100 * float((plan.outcome or {}).get("gap") or 0.0),
         "frontier": curve.get("points", []),
         "frontier_chart": chart,
         "robust": (plan.outcome or {}).get("robust") or {},

@@ -7,7 +7,7 @@ import pytest
 import tablib
 from django.utils.html import escape
 
-from plans.models import ROBUST_SAMPLES, RegionLimit
+from plans.models import ROBUST_SAMPLES, Plan, RegionLimit
 from plans.services import plan_compute
 from programs.models import CooperationProgram, ProgramStatus
 from tests.factories import UserFactory
@@ -59,6 +59,18 @@ def test_the_value_for_money_chart_shows_what_less_or_more_money_would_buy(clien
     assert 'id="plan-frontier"' in page and "chart.umd.min.js" in page
     assert response.context["frontier_chart"]["plan"] == [{"x": ours["cost_jpy"] / 1e6, "y": ours["value"]}]
     assert len(response.context["frontier_chart"]["frontier"]) == len(points)
+    spent = [point["x"] for point in response.context["frontier_chart"]["frontier"]]
+    assert spent == sorted(spent)
+    assert 'id="gap"' not in page  # proven the best
+
+
+def test_a_plan_stopped_at_the_time_limit_states_its_proven_gap_in_percent(client, run):  # noqa: F811
+    plan = plan_compute(plan=new_plan(run, budget=40_000_000, days=400))
+    Plan.objects.filter(pk=plan.pk).update(outcome={**plan.outcome, "stopped_early": True, "gap": 0.0054})
+    page = staff(client).get(f"/plans/{plan.pk}/").content.decode()
+    assert "proven to be within 0.54% of the best possible value" in page
+    japanese = client.get(f"/plans/{plan.pk}/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "0.54%" in japanese
 
 
 def test_a_robust_plan_shows_its_regret_and_the_actions_on_the_edge(client, run):  # noqa: F811
