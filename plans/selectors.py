@@ -118,6 +118,7 @@ def plan_summary(plan: Plan) -> dict[str, Any]:
         }
     return {
         "gap_percent": 100 * float((plan.outcome or {}).get("gap") or 0.0),
+        "regret_percent": 100 * float(((plan.outcome or {}).get("robust") or {}).get("regret_share") or 0.0),
         "frontier": curve.get("points", []),
         "frontier_chart": chart,
         "robust": (plan.outcome or {}).get("robust") or {},

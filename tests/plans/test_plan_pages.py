@@ -80,7 +80,7 @@ def test_a_robust_plan_shows_its_regret_and_the_actions_on_the_edge(client, run)
     robust = plan.outcome["robust"]
     assert f"each of the run's {ROBUST_SAMPLES} Monte Carlo samples" in page
     assert f"{robust['almost_always']} actions are chosen almost always" in page
-    assert f"Expected regret: {robust['regret']:.2f}" in page
+    assert f"Expected regret: {robust['regret']:.2f}, {100 * robust['regret_share']:.1f}% of what this plan" in page
     assert f"could gain no more than {robust['regret_at_most']:.2f} over this one" in page
     edge = response.context["on_the_edge"]
     assert len(edge) == robust["on_the_edge"]
