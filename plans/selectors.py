@@ -1,6 +1,7 @@
 """Reads for the plan pages: a computed plan summed up by pool, region, country and rung of the ladder."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -42,6 +43,17 @@ def conflict_label(name: str, pools: dict[str, FundingPool]) -> str:
             "the action insisted on, which the country's rung on the ladder or the run does not offer: %(action)s"
         ) % {"action": subject}
     return name
+
+
+def _efficient(points: Iterable[dict[str, float]]) -> list[dict[str, float]]:
+    """The points no other beats (spending as little for as much), in order of what each plan spends. A plan given
+    more money may spend less than one given less (its pools split differently, or the experts' days bind) and still
+    buy more; the plan it beats stays in the table but not on the frontier, which so only rises left to right."""
+    frontier: list[dict[str, float]] = []
+    for point in sorted(points, key=lambda point: (point["x"], -point["y"])):
+        if not frontier or point["y"] > frontier[-1]["y"]:
+            frontier.append(point)
+    return frontier
 
 
 def plan_summary(plan: Plan) -> dict[str, Any]:
@@ -98,14 +110,9 @@ def plan_summary(plan: Plan) -> dict[str, Any]:
     if curve.get("points"):
         # Millions of yen on the axis: the amounts are too long to read as ticks.
         chart = {
-            # In order of what each plan spends, so that the line runs left to right even where a plan with more
-            # money was held back by another limit (the experts' days) and spent less.
-            "frontier": sorted(
-                (
-                    {"x": point["cost_jpy"] / 1e6, "y": point["value"], "money": point["money_jpy"] / 1e6}
-                    for point in curve["points"]
-                ),
-                key=lambda point: (point["x"], point["money"]),
+            "frontier": _efficient(
+                {"x": point["cost_jpy"] / 1e6, "y": point["value"], "money": point["money_jpy"] / 1e6}
+                for point in curve["points"]
             ),
             "plan": [
                 {"x": point["cost_jpy"] / 1e6, "y": point["value"]}

@@ -58,10 +58,32 @@ def test_the_value_for_money_chart_shows_what_less_or_more_money_would_buy(clien
     page = response.content.decode()
     assert 'id="plan-frontier"' in page and "chart.umd.min.js" in page
     assert response.context["frontier_chart"]["plan"] == [{"x": ours["cost_jpy"] / 1e6, "y": ours["value"]}]
-    assert len(response.context["frontier_chart"]["frontier"]) == len(points)
-    spent = [point["x"] for point in response.context["frontier_chart"]["frontier"]]
-    assert spent == sorted(spent)
+    line = response.context["frontier_chart"]["frontier"]
+    assert [point["x"] for point in line] == sorted(point["x"] for point in line)
+    assert [point["y"] for point in line] == sorted(point["y"] for point in line)
+    assert {point["x"] for point in line} <= {point["cost_jpy"] / 1e6 for point in points}
     assert 'id="gap"' not in page  # proven the best
+
+
+def test_a_plan_that_spends_more_for_less_stays_in_the_table_but_off_the_frontier(client, run):  # noqa: F811
+    plan = plan_compute(plan=new_plan(run, budget=40_000_000, days=400))
+    points = plan.outcome["frontier"]["points"]
+    # The plan with a quarter more money held back by the experts' days: it spends less than the plan itself and
+    # buys more, so the plan itself, spending more for less, is beaten.
+    ours = next(point for point in points if point["scale"] == 1.0)
+    held = next(point for point in points if point["scale"] == 1.25)
+    held.update(cost_jpy=ours["cost_jpy"] - 1_000_000, value=ours["value"] + 1.0)
+    Plan.objects.filter(pk=plan.pk).update(outcome=plan.outcome)
+    response = staff(client).get(f"/plans/{plan.pk}/")
+    line = response.context["frontier_chart"]["frontier"]
+    assert {"x": ours["cost_jpy"] / 1e6, "y": ours["value"], "money": ours["money_jpy"] / 1e6} not in line
+    assert {"x": held["cost_jpy"] / 1e6, "y": held["value"], "money": held["money_jpy"] / 1e6} in line
+    assert [point["y"] for point in line] == sorted(point["y"] for point in line)
+    assert len(line) < len(points)
+    # The table still lists every plan, the one beaten too.
+    rows = response.content.decode().split('id="frontier-table"')[1].split("</table>")[0]
+    assert rows.count("<tr") == len(points) + 1
+    assert f"{ours['cost_jpy']:,}" in rows
 
 
 def test_a_plan_stopped_at_the_time_limit_states_its_proven_gap_in_percent(client, run):  # noqa: F811
